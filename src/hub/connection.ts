@@ -1,0 +1,168 @@
+/**
+ * The HTTP exchange with Docker Hub: one undici Agent (a keep-alive pool per origin) shared by
+ * every caller, a time budget per request, the caller's AbortSignal passed through, and the
+ * answer read and parsed. It knows nothing of credentials or of what the answer means.
+ */
+import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
+import { HubCancelledError, HubNetworkError, HubTimeoutError } from './errors.js';
+import { buildQuery } from './path.js';
+
+export type HubMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HubRequest {
+  method: HubMethod;
+  /** An already built path (see buildPath); the base URL's own path is put in front of it. */
+  path: string;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export interface HubResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON, or the text for other content types, or undefined for an empty body. */
+  body: unknown;
+}
+
+export interface HubConnectionOptions {
+  baseUrl: string;
+  /** Budget for one request, connect to last byte. */
+  timeoutMs: number;
+  userAgent: string;
+  /** Tests may pass their own; by default one keep-alive Agent is made. */
+  dispatcher?: Dispatcher;
+}
+
+export const DEFAULT_HUB_URL = 'https://hub.docker.com';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class HubConnection {
+  readonly origin: string;
+  private readonly basePath: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+
+  constructor(private readonly options: HubConnectionOptions) {
+    const url = parseHubUrl(options.baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        keepAliveTimeout: 10_000,
+        connections: 16,
+        connect: { timeout: Math.min(options.timeoutMs, 10_000) },
+      });
+  }
+
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
+  async send(request: HubRequest, bearer?: string): Promise<HubResponse> {
+    const { method } = request;
+    const path = `${this.basePath}${request.path}${buildQuery(request.query)}`;
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.options.userAgent,
+    };
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = 'application/json';
+    }
+
+    try {
+      const response = await this.dispatcher.request({
+        origin: this.origin,
+        path,
+        method,
+        headers,
+        body,
+        signal,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+      const text = method === 'HEAD' ? '' : await response.body.text();
+      if (method === 'HEAD') await response.body.dump();
+      const responseHeaders = flattenHeaders(response.headers);
+      return {
+        status: response.statusCode,
+        headers: responseHeaders,
+        body: parseBody(text, responseHeaders['content-type']),
+      };
+    } catch (error) {
+      if (request.signal?.aborted) throw new HubCancelledError(method, request.path);
+      if (timeout.aborted || isTimeout(error)) {
+        throw new HubTimeoutError(method, request.path, this.options.timeoutMs);
+      }
+      throw new HubNetworkError(method, request.path, describeCause(error));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+}
+
+export function parseHubUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(
+      `The Docker Hub URL "${value}" is not a valid URL (example: ${DEFAULT_HUB_URL}).`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(
+      `The Docker Hub URL "${value}" must use https:// (or http:// for a local stand-in).`,
+    );
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new Error(
+      `The Docker Hub URL "${value}" must not carry a query, a fragment or credentials.`,
+    );
+  }
+  return url;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>) {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (!text) return undefined;
+  const looksJson = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text);
+  if (!looksJson) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  return (
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError ||
+    (error instanceof Error && error.name === 'TimeoutError')
+  );
+}
+
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: string }).code;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return [error.message, code, cause?.code, cause?.message].filter(Boolean).join(' / ');
+}

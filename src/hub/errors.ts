@@ -1,0 +1,132 @@
+/**
+ * Errors from talking to Docker Hub, as types, so callers can tell a refusal by the Hub from a
+ * network fault, a timeout or a cancellation, and so messages are built in one place.
+ * No error carries a secret: messages are built from status, the Hub's own text and the path.
+ */
+
+export class HubError extends Error {
+  override name = 'HubError';
+}
+
+/** Docker Hub answered with a non-success status. */
+export class HubResponseError extends HubError {
+  override name = 'HubResponseError';
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    /** The Hub's own explanation: `detail`, `message` or `errinfo`, when it gave one. */
+    readonly hubMessage: string | undefined,
+    /** The Hub's transaction id, useful when reporting a problem to Docker. */
+    readonly txnid: string | undefined,
+    /** Seconds until the Hub accepts calls again, for 429 answers. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(describeResponse(status, method, path, hubMessage, txnid, retryAfterSeconds));
+  }
+}
+
+/** The credential could not be exchanged for a bearer token. */
+export class HubAuthError extends HubError {
+  override name = 'HubAuthError';
+  constructor(
+    readonly status: number,
+    readonly identifier: string,
+    readonly hubMessage: string | undefined,
+  ) {
+    super(
+      `Docker Hub refused the credential for "${identifier}" (HTTP ${status}${
+        hubMessage ? `: ${hubMessage}` : ''
+      }). Check the username and the token: a personal access token must be active, and an ` +
+        'organization access token needs the organization name as its identifier.',
+    );
+  }
+}
+
+/** The call took longer than its time budget. */
+export class HubTimeoutError extends HubError {
+  override name = 'HubTimeoutError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Docker Hub did not answer ${method} ${path} within ${timeoutMs} ms.`);
+  }
+}
+
+/** The caller cancelled the call (for MCP: the client sent notifications/cancelled). */
+export class HubCancelledError extends HubError {
+  override name = 'HubCancelledError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(`The call ${method} ${path} was cancelled before Docker Hub answered.`);
+  }
+}
+
+/** The connection failed or the answer could not be read. */
+export class HubNetworkError extends HubError {
+  override name = 'HubNetworkError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly causeMessage: string,
+  ) {
+    super(`Could not reach Docker Hub for ${method} ${path}: ${causeMessage}`);
+  }
+}
+
+const statusHints: Record<number, string> = {
+  401: 'the credential is missing, invalid or expired',
+  403: "the credential's scope or the account's role does not allow this",
+  404: 'not found, or not visible to this credential (a private repository appears as not found)',
+  429: 'Docker Hub rate limit reached',
+};
+
+function describeResponse(
+  status: number,
+  method: string,
+  path: string,
+  hubMessage: string | undefined,
+  txnid: string | undefined,
+  retryAfterSeconds: number | undefined,
+): string {
+  const parts = [`Docker Hub answered ${status} to ${method} ${path}`];
+  const hint = statusHints[status];
+  if (hint) parts.push(` (${hint})`);
+  if (hubMessage) parts.push(`: ${hubMessage}`);
+  if (retryAfterSeconds !== undefined) parts.push(`. Retry in ${retryAfterSeconds} s`);
+  if (txnid) parts.push(` [txnid ${txnid}]`);
+  return `${parts.join('')}.`;
+}
+
+/**
+ * Pulls the Hub's explanation out of an error body. The Hub uses several shapes:
+ * `{detail}`, `{message, errinfo}`, and SCIM's `{detail, status}`.
+ */
+export function hubMessageOf(body: unknown): { message?: string; txnid?: string } {
+  if (typeof body === 'string') {
+    const text = body.trim();
+    return text ? { message: truncate(text, 300) } : {};
+  }
+  if (!body || typeof body !== 'object') return {};
+  const record = body as Record<string, unknown>;
+  const texts: string[] = [];
+  for (const key of ['detail', 'message'] as const) {
+    const value = record[key];
+    if (typeof value === 'string' && value && !texts.includes(value)) texts.push(value);
+  }
+  const errinfo = record.errinfo;
+  if (errinfo && typeof errinfo === 'object' && Object.keys(errinfo).length > 0) {
+    texts.push(JSON.stringify(errinfo));
+  }
+  const txnid = typeof record.txnid === 'string' ? record.txnid : undefined;
+  const message = texts.length ? truncate(texts.join(' '), 500) : undefined;
+  return { ...(message ? { message } : {}), ...(txnid ? { txnid } : {}) };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,74 @@
+/**
+ * Argument schemas shared by the catalog, carrying Docker Hub's own rules so that a bad value is
+ * refused with the field and the rule before anything is sent.
+ */
+import { z } from 'zod';
+
+/** Docker Hub names: lowercase letters and digits, joined by `.`, `_`, `__` or runs of `-`. */
+const HUB_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HUB_NAME_RULE =
+  'must be 2-255 lowercase letters or digits, optionally joined by ".", "_", "__" or "-" ' +
+  '(no leading or trailing separator)';
+
+function hubName(description: string) {
+  return z
+    .string()
+    .min(2, HUB_NAME_RULE)
+    .max(255, HUB_NAME_RULE)
+    .regex(HUB_NAME, HUB_NAME_RULE)
+    .describe(description);
+}
+
+export const namespace = hubName(
+  'Namespace: a Docker Hub username or organization, e.g. "library"',
+);
+export const repository = hubName('Repository name within the namespace, e.g. "nginx"');
+
+/** OCI tag grammar: a word character first, then up to 127 of word characters, `.` and `-`. */
+export const tag = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
+    'must be 1-128 letters, digits, "_", "." or "-", not starting with "." or "-"',
+  )
+  .describe('Tag name, e.g. "latest"');
+
+export const page = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be 1 or more')
+  .default(1)
+  .describe('Page number, from 1');
+
+export const pageSize = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 100')
+  .max(100, 'must be between 1 and 100')
+  .default(10)
+  .describe('Items per page, 1-100');
+
+/** Added by the machinery to every GET tool, never written into an entry. */
+export const detail = z
+  .enum(['compact', 'full'])
+  .default('compact')
+  .describe('"full" returns the Hub\'s objects unchanged; "compact" (default) only what matters');
+
+export const shortDescription = z
+  .string()
+  .max(100, 'must be at most 100 characters')
+  .describe('Short description, up to 100 characters');
+
+export const fullDescription = z
+  .string()
+  .max(25_000, 'must be at most 25000 characters')
+  .describe('Full description (Markdown overview), up to 25000 characters');
+
+/** The format the Hub's spec gives for immutable-tag rules. */
+export const immutableTagRule = z
+  .string()
+  .max(255, 'must be at most 255 characters')
+  .regex(
+    /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/,
+    "must match the Hub's rule format [a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
+  );

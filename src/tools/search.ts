@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { page, pageSize } from './schemas.js';
+import { searchResultSummary } from './shape.js';
+import type { ToolEntry } from './types.js';
+
+const list = (values: readonly [string, ...string[]], what: string) =>
+  z.array(z.enum(values)).min(1).max(values.length).optional().describe(what);
+
+export const searchTools: ToolEntry[] = [
+  {
+    name: 'search_catalog',
+    title: 'Search Docker Hub',
+    description:
+      "Search Docker Hub's public catalog of images by keyword, best match first. Filter by " +
+      'badge (official, verified_publisher, open_source). Undocumented upstream (used by ' +
+      "Docker's own MCP server).",
+    input: z.strictObject({
+      query: z.string().min(1, 'must not be empty').max(255).describe('Search words'),
+      badges: list(['official', 'verified_publisher', 'open_source'], 'Only these trust badges'),
+      architectures: z
+        .array(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be an architecture name like "arm64"'))
+        .max(10)
+        .optional()
+        .describe('Only images for these architectures, e.g. ["arm64"]'),
+      operating_systems: list(['linux', 'windows'], 'Only images for these operating systems'),
+      sort: z.enum(['pull_count', 'updated_at']).optional().describe('Sort instead of best match'),
+      order: z.enum(['asc', 'desc']).optional().describe('Sort order, with sort'),
+      page,
+      page_size: pageSize,
+    }),
+    method: 'GET',
+    path: '/api/search/v4',
+    // The search service pages by offset: turn page/page_size into from/size.
+    query: (args) => ({
+      query: args.query,
+      badges: args.badges,
+      architectures: args.architectures,
+      operating_systems: args.operating_systems,
+      sort: args.sort,
+      order: args.order,
+      from: ((args.page as number) - 1) * (args.page_size as number),
+      size: args.page_size,
+    }),
+    access: 'read',
+    resources: ['catalog'],
+    hints: ['RO'],
+    shape: (response, args) => {
+      const body = (response.body ?? {}) as { total?: number; results?: unknown[] };
+      const results = Array.isArray(body.results) ? body.results : [];
+      const seen = ((args.page as number) - 1) * (args.page_size as number) + results.length;
+      return {
+        items: results.map(searchResultSummary),
+        count: body.total,
+        page: args.page,
+        page_size: args.page_size,
+        has_more: typeof body.total === 'number' && seen < body.total,
+      };
+    },
+  },
+];

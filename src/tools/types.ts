@@ -1,0 +1,56 @@
+/**
+ * A tool is data: one ToolEntry per row of CATALOG.md. The generic code in invoke.ts and
+ * ../server.ts turns entries into MCP tools; no entry has a handler of its own.
+ */
+import type { z } from 'zod';
+import type { HubMethod, HubResponse } from '../hub/connection.js';
+import type { Access } from '../policy/types.js';
+
+/** Arguments after validation. */
+export type Args = Record<string, unknown>;
+
+/**
+ * A resource the policy checks, as a template over the arguments: `repo:{namespace}/{repository}`.
+ * A `*` segment means "some resource here" (listing a namespace); arguments can never contain one.
+ * The object form checks a different level than the tool's own (`org:{namespace}` at read).
+ */
+export type ResourceTemplate = string | { template: string; access: Access };
+
+/** Flags as CATALOG.md's hints column gives them: RO, D, I. openWorldHint is always true. */
+export type Hint = 'RO' | 'D' | 'I';
+
+export interface ToolEntry {
+  name: string;
+  /** Human-readable title shown by hosts. */
+  title: string;
+  /** What it does, what it needs, one note that matters. */
+  description: string;
+  /** Strict zod object: unknown argument names are refused. */
+  input: z.ZodObject;
+  method: HubMethod;
+  /** Path template; each `{param}` is validated and encoded as one segment. */
+  path: string;
+  access: Access;
+  resources: readonly ResourceTemplate[];
+  hints: readonly Hint[];
+  /** Argument names sent as the query string, or a mapping for endpoints that name them otherwise. */
+  query?: readonly string[] | ((args: Args) => Record<string, unknown>);
+  /** Argument names sent as the JSON body. */
+  body?: readonly string[];
+  /**
+   * Path parameters that come from the caller's identity rather than the arguments
+   * (`get_current_account` reads the username from the credential's token).
+   */
+  identityParams?: readonly 'username'[];
+  /** The call makes no sense anonymously: refuse it before sending anything. */
+  needsCredential?: boolean;
+  /** A 404 answers the question ("absent") instead of being an error: HEAD checks. */
+  notFoundIsAnswer?: boolean;
+  /**
+   * For list tools over several resources: the resource each item is, so the items the agent may
+   * not read are dropped from the result (`list_repositories`).
+   */
+  itemResource?: (item: Record<string, unknown>, args: Args) => string;
+  /** Compact result for the agent; `detail: "full"` bypasses it and returns the Hub's body. */
+  shape: (response: HubResponse, args: Args) => unknown;
+}
