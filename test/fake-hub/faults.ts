@@ -1,0 +1,63 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { retryAfterHeaders } from './rate-limit.js';
+import type { Reply } from './reply.js';
+import type { Fault } from './types.js';
+
+export interface FaultQueue {
+  inject(fault: Fault): void;
+  clear(): void;
+  /** The first queued fault that matches, with one use spent; undefined when none does. */
+  take(method: string, path: string): Fault | undefined;
+}
+
+function matches(fault: Fault, method: string, path: string): boolean {
+  if (fault.method !== undefined && fault.method.toUpperCase() !== method) return false;
+  if (fault.path === undefined) return true;
+  if (typeof fault.path === 'string') return fault.path === path;
+  // A /g or /y RegExp carries lastIndex between calls; reset it so every test starts fresh.
+  fault.path.lastIndex = 0;
+  return fault.path.test(path);
+}
+
+export function createFaultQueue(): FaultQueue {
+  let queue: Array<{ fault: Fault; left: number }> = [];
+  return {
+    inject(fault) {
+      queue.push({ fault, left: fault.times ?? 1 });
+    },
+    clear() {
+      queue = [];
+    },
+    take(method, path) {
+      const entry = queue.find((e) => e.left > 0 && matches(e.fault, method, path));
+      if (!entry) return undefined;
+      entry.left--;
+      queue = queue.filter((e) => e.left > 0);
+      return entry.fault;
+    },
+  };
+}
+
+export function faultReply(fault: Fault & { status: number }, nowMs = Date.now()): Reply {
+  const headers: Record<string, string> = {};
+  if (fault.status === 429 && fault.retryAfterSeconds !== undefined) {
+    Object.assign(headers, retryAfterHeaders(fault.retryAfterSeconds, nowMs));
+  }
+  Object.assign(headers, fault.headers);
+  return {
+    status: fault.status,
+    body: fault.body === undefined ? { detail: 'injected fault' } : fault.body,
+    headers,
+  };
+}
+
+/** Resolves true when the wait ran its course, false when the client left first. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  try {
+    await sleepFor(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { authorize, isCovered, levelIncludes } from '../../src/policy/authorize.js';
+import { DEFAULT_AGENT } from '../../src/policy/defaults.js';
+import { globCovers } from '../../src/policy/match.js';
+import type { AgentPolicy } from '../../src/policy/types.js';
+
+describe('globCovers', () => {
+  it('matches * within one segment only', () => {
+    expect(globCovers('repo:myorg/*', 'repo:myorg/app')).toBe(true);
+    expect(globCovers('repo:myorg/*', 'repo:myorg2/app')).toBe(false);
+    expect(globCovers('repo:myorg/*', 'repo:myorg/a/b')).toBe(false);
+    expect(globCovers('repo:*', 'repo:myorg/app')).toBe(false);
+    expect(globCovers('repo:myorg/app-*', 'repo:myorg/app-api')).toBe(true);
+    expect(globCovers('repo:myorg/app-*', 'repo:myorg/ap')).toBe(false);
+  });
+
+  it('needs the same separators in the same places', () => {
+    expect(globCovers('repo:a/b', 'repo/a:b')).toBe(false);
+    expect(globCovers('org:acme', 'repo:acme')).toBe(false);
+    expect(globCovers('catalog', 'catalog')).toBe(true);
+    expect(globCovers('catalog', 'account')).toBe(false);
+  });
+
+  it('treats glob characters other than * literally', () => {
+    expect(globCovers('repo:a.b/c', 'repo:aXb/c')).toBe(false);
+    expect(globCovers('repo:a+/c', 'repo:aa/c')).toBe(false);
+  });
+
+  it('answers "some resource here" for a * segment in the request', () => {
+    expect(globCovers('repo:myorg/app-*', 'repo:myorg/*')).toBe(true);
+    expect(globCovers('repo:myorg/app', 'repo:*/*')).toBe(true);
+    expect(globCovers('repo:other/*', 'repo:myorg/*')).toBe(false);
+  });
+});
+
+describe('authorize', () => {
+  const agent: AgentPolicy = {
+    name: 'ci-bot',
+    grants: [
+      { resource: 'repo:myorg/app-*', access: 'write' },
+      { resource: 'org:myorg', access: 'read' },
+    ],
+  };
+
+  it('nests levels: admin > write > read', () => {
+    expect(levelIncludes('admin', 'read')).toBe(true);
+    expect(levelIncludes('write', 'write')).toBe(true);
+    expect(levelIncludes('write', 'admin')).toBe(false);
+    expect(levelIncludes('read', 'write')).toBe(false);
+  });
+
+  it('allows only when every resource is covered at its level', () => {
+    expect(authorize(agent, 't', [{ resource: 'repo:myorg/app-x', access: 'write' }])).toEqual({
+      allowed: true,
+    });
+    const decision = authorize(agent, 'assign_repository_group', [
+      { resource: 'repo:myorg/app-x', access: 'admin' },
+      { resource: 'org:myorg', access: 'read' },
+    ]);
+    expect(decision.allowed).toBe(false);
+    if (decision.allowed) return;
+    expect(decision.missing).toEqual([{ resource: 'repo:myorg/app-x', access: 'admin' }]);
+    expect(decision.reason).toBe(
+      'agent "ci-bot" has no grant for admin on repo:myorg/app-x (needed by assign_repository_group)',
+    );
+  });
+
+  it('denies a call that names no resource', () => {
+    expect(authorize(agent, 't', []).allowed).toBe(false);
+  });
+
+  it('keeps the default agent to reading repositories, the catalog and its account', () => {
+    expect(isCovered(DEFAULT_AGENT, { resource: 'repo:library/nginx', access: 'read' })).toBe(true);
+    expect(isCovered(DEFAULT_AGENT, { resource: 'repo:acme/app', access: 'write' })).toBe(false);
+    expect(isCovered(DEFAULT_AGENT, { resource: 'catalog', access: 'read' })).toBe(true);
+    expect(isCovered(DEFAULT_AGENT, { resource: 'account', access: 'read' })).toBe(true);
+    expect(isCovered(DEFAULT_AGENT, { resource: 'account', access: 'admin' })).toBe(false);
+    expect(isCovered(DEFAULT_AGENT, { resource: 'org:acme', access: 'read' })).toBe(false);
+    expect(isCovered(DEFAULT_AGENT, { resource: 'auth', access: 'admin' })).toBe(false);
+  });
+});
