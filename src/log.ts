@@ -2,7 +2,7 @@
  * pino JSON logs on stderr only: stdout belongs to the stdio transport. Fields that could hold a
  * secret are censored as a second line of defence; the code does not log them in the first place.
  */
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -11,7 +11,7 @@ const SECRET_FIELDS = ['secret', 'password', 'token', 'access_token', 'authoriza
 
 export function createLogger(
   level: LogLevel,
-  destination = pino.destination({ fd: 2, sync: true }),
+  destination: DestinationStream = pino.destination({ fd: 2, sync: true }),
 ): Logger {
   return pino(
     {

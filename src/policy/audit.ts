@@ -25,11 +25,16 @@ export interface AuditSink {
   record(record: AuditRecord): void;
 }
 
-/** The default sink: records go to stderr through the logger, tagged so they can be filtered. */
+/**
+ * The default sink: records go to stderr through the logger, tagged so they can be filtered.
+ * They are written whatever the log level (`--log-level warn` quiets logs, not the audit trail);
+ * only `silent`, which asks for no output at all, stops them.
+ */
 export function loggerAuditSink(logger: Logger): AuditSink {
+  const auditLogger = logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
   return {
     record(record) {
-      logger.info({ audit: record }, 'audit');
+      auditLogger.info({ audit: record }, 'audit');
     },
   };
 }

@@ -2,7 +2,7 @@
  * The built `hubgate` as a host runs it: a child process spoken to over stdio by the SDK's own
  * Client, pointed at the fake Hub with --hub-url. Needs `npm run build` first (npm test does it).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -139,4 +139,22 @@ describe('the hubgate command', () => {
       expect(error.stderr).toContain('Usage: hubgate');
     },
   );
+});
+
+describe('the stdio session lifecycle', () => {
+  it('exits 0 when the host closes stdin, with nothing on stdout', async () => {
+    const child = spawn(process.execPath, [cli, '--hub-url', 'http://127.0.0.1:9'], {
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise((resolve) => child.stderr.once('data', resolve)); // started
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('');
+  });
 });

@@ -1,0 +1,34 @@
+/** The README is the front door: its examples must stay true as the code changes. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { USAGE } from '../src/options.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  scripts: Record<string, string>;
+};
+
+describe('README', () => {
+  it('holds JSON examples that parse', () => {
+    const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) expect(() => JSON.parse(block)).not.toThrow();
+  });
+
+  it('names only npm scripts that exist', () => {
+    const named = [...readme.matchAll(/npm (?:run (?:-s )?)?([a-z:-]+)/g)]
+      .map((m) => m[1] as string)
+      .filter((name) => !['ci', 'install', 'run'].includes(name));
+    expect(named.length).toBeGreaterThan(0);
+    for (const name of named) expect(pkg.scripts, `npm ${name}`).toHaveProperty(name);
+  });
+
+  it('documents only flags and variables that --help documents too', () => {
+    const section = /## Command line\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+    const flags = new Set(section.match(/--[a-z][a-z-]+/g));
+    const variables = new Set(readme.match(/\b(?:HUBGATE|DOCKER_HUB)_[A-Z_]+/g));
+    expect(flags.size).toBeGreaterThanOrEqual(5);
+    for (const flag of flags) expect(USAGE, flag).toContain(flag);
+    for (const variable of variables) expect(USAGE, variable).toContain(variable);
+  });
+});
