@@ -1,86 +1,60 @@
 #!/usr/bin/env node
 /**
- * The `hubgate` command. With no command it serves MCP over stdio: stdout carries the protocol and
- * nothing else, logs and audit records go to stderr.
+ * The `hubgate` command: parse, dispatch, and turn errors into messages and exit codes
+ * (0 ok, 1 bad usage or configuration, 2 runtime failure).
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { HubClient } from './hub/client.js';
-import { HubConnection } from './hub/connection.js';
-import { createLogger } from './log.js';
-import { type Command, parseCommandLine, type ServeOptions, USAGE, UsageError } from './options.js';
-import { loggerAuditSink } from './policy/audit.js';
-import { DEFAULT_AGENT } from './policy/defaults.js';
-import { createHubgateServer } from './server.js';
+import { describeConfig } from './commands/check.js';
+import { explainCall } from './commands/explain.js';
+import { describeNewKey, newAgentKey } from './commands/key.js';
+import { serveStdio } from './commands/serve.js';
+import { describeTools } from './commands/tools.js';
+import { ConfigError } from './config/load.js';
+import { resolveConfig, selectAgent } from './config/resolve.js';
+import { parseCommandLine, USAGE, UsageError } from './options.js';
 import { VERSION } from './version.js';
 
 const EXIT_USAGE = 1;
 const EXIT_RUNTIME = 2;
 
-async function main(): Promise<void> {
-  let command: Command;
-  try {
-    command = parseCommandLine(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`hubgate: ${error.message}\n\n${USAGE}`);
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const command = parseCommandLine(argv, env);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE[command.command]);
+      return;
+    case 'version':
+      process.stdout.write(`${VERSION}\n`);
+      return;
+    case 'tools':
+      process.stdout.write(describeTools());
+      return;
+    case 'key':
+      process.stdout.write(describeNewKey(newAgentKey()));
+      return;
+    case 'check':
+      process.stdout.write(describeConfig(resolveConfig(command.options, env)));
+      return;
+    case 'explain': {
+      const config = resolveConfig(command.options, env);
+      const agent = selectAgent(config, command.options.agent);
+      process.stdout.write(explainCall(config, agent, command.options.tool, command.options.args));
+      return;
+    }
+    case 'serve':
+      await serveStdio(command.options, env);
+      return;
+  }
+}
+
+main(process.argv.slice(2), process.env).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`hubgate: ${error.message}\n\n${USAGE[error.command]}`);
     process.exit(EXIT_USAGE);
   }
-  if (command.kind === 'help') {
-    process.stdout.write(USAGE);
-    return;
+  if (error instanceof ConfigError) {
+    process.stderr.write(`hubgate: invalid configuration\n${error.message}\n`);
+    process.exit(EXIT_USAGE);
   }
-  if (command.kind === 'version') {
-    process.stdout.write(`${VERSION}\n`);
-    return;
-  }
-  await serveStdio(command.options);
-}
-
-async function serveStdio(options: ServeOptions): Promise<void> {
-  const logger = createLogger(options.logLevel);
-  const connection = new HubConnection({
-    baseUrl: options.hubUrl,
-    timeoutMs: options.timeoutMs,
-    userAgent: `hubgate/${VERSION}`,
-  });
-  const hub = new HubClient(connection, options.credential);
-  const server = createHubgateServer({
-    agent: DEFAULT_AGENT,
-    hub,
-    audit: loggerAuditSink(logger),
-    logger,
-    version: VERSION,
-  });
-
-  let closing = false;
-  const shutdown = async (why: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ why }, 'hubgate stopping');
-    await server.close().catch(() => {});
-    await connection.close().catch(() => {});
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  // The host closing our stdin is the normal end of a stdio session.
-  process.stdin.on('end', () => void shutdown('stdin closed'));
-
-  const transport = new StdioServerTransport();
-  transport.onclose = () => void shutdown('transport closed');
-  await server.connect(transport);
-  logger.info(
-    {
-      version: VERSION,
-      agent: DEFAULT_AGENT.name,
-      hub: options.hubUrl,
-      credential: options.credential ? options.credential.username : 'anonymous',
-    },
-    'hubgate serving MCP over stdio',
-  );
-}
-
-main().catch((error: unknown) => {
   process.stderr.write(`hubgate: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(EXIT_RUNTIME);
 });

@@ -1,105 +1,292 @@
 /**
- * The command line and environment, parsed into what the server needs, with errors that say what
- * to do. Pure (argv and env in, options out) so it is tested without spawning anything.
+ * The command line and environment, parsed into a command and its options, with errors that say
+ * what to do. Pure (argv and env in, a command out) so it is tested without spawning anything.
  */
 import { parseArgs } from 'node:util';
-import type { Credential } from './hub/auth.js';
 import { DEFAULT_HUB_URL, DEFAULT_TIMEOUT_MS, parseHubUrl } from './hub/connection.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import {
+  ACCESS_LEVELS,
+  type Access,
+  GRANT_RESOURCE,
+  GRANT_RESOURCE_RULE,
+  type Grant,
+} from './policy/types.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    message: string,
+    /** The command whose usage to show with the error. */
+    readonly command: CommandName = 'serve',
+  ) {
+    super(message);
+  }
 }
 
-export interface ServeOptions {
-  hubUrl: string;
+export const COMMANDS = ['serve', 'check', 'explain', 'tools', 'key'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Where the policy comes from: a file, or the built-in default agent with optional --grant. */
+export interface PolicySource {
+  configFile?: string;
+  grants?: Grant[];
+}
+
+export interface ServeOptions extends PolicySource {
+  hubUrl?: string;
   timeoutMs: number;
   logLevel: LogLevel;
-  credential?: Credential;
+  agent?: string;
 }
 
 export type Command =
-  | { kind: 'help' }
+  | { kind: 'help'; command: CommandName }
   | { kind: 'version' }
-  | { kind: 'serve'; options: ServeOptions };
+  | { kind: 'serve'; options: ServeOptions }
+  | { kind: 'check'; options: PolicySource }
+  | { kind: 'explain'; options: PolicySource & { agent?: string; tool: string; args: unknown } }
+  | { kind: 'tools' }
+  | { kind: 'key' };
 
-export const USAGE = `Usage: hubgate [options]
+const POLICY_HELP = `  --config FILE            policy file, YAML or JSON (env HUBGATE_CONFIG)
+  --grant RESOURCE=LEVEL   without a config file: replace the default agent's grants
+                           (repeatable), e.g. --grant 'repo:myorg/*=write'`;
+
+export const USAGE: Record<CommandName, string> = {
+  serve: `Usage: hubgate [command] [options]
 
 Serves the Docker Hub API as MCP tools over stdio (for Claude Desktop and other MCP hosts).
 Every tool call is checked against the agent's grants before it reaches Docker Hub, and recorded.
 
+Commands:
+  (none)                   serve MCP over stdio
+  check                    validate a config file and show what each agent may do
+  explain                  show whether a call would be allowed, without calling Docker Hub
+  tools                    list every tool with its access level and resource
+  key                      make a new agent API key and its config line
+  Run hubgate COMMAND --help for a command's options.
+
 Options:
-  --hub-url URL            Docker Hub API base URL (default ${DEFAULT_HUB_URL})
+${POLICY_HELP}
+  --agent NAME             the agent this stdio session acts as (env HUBGATE_AGENT;
+                           default: the config's default_agent)
+  --hub-url URL            Docker Hub API base URL (env HUBGATE_HUB_URL; else the config's
+                           hub.url; default ${DEFAULT_HUB_URL})
   --request-timeout SECS   time budget for one Docker Hub request (default ${DEFAULT_TIMEOUT_MS / 1000})
   --log-level LEVEL        ${LOG_LEVELS.join('|')} (default info); logs go to stderr as JSON
   -h, --help               show this help and exit
   -v, --version            print the version and exit
 
 Environment:
-  DOCKER_HUB_USERNAME      Docker Hub username (an organization name for an organization access token)
+  DOCKER_HUB_USERNAME      without a config file: Docker Hub username (an organization name
+                           for an organization access token)
   DOCKER_HUB_TOKEN         its personal access token (or organization access token, or password);
                            set both or neither; without them hubgate calls Docker Hub anonymously
-  HUBGATE_HUB_URL          same as --hub-url (the flag wins)
+  HUBGATE_CONFIG           same as --config (the flag wins)
+  HUBGATE_AGENT            same as --agent
+  HUBGATE_HUB_URL          same as --hub-url
   HUBGATE_REQUEST_TIMEOUT  same as --request-timeout
   HUBGATE_LOG_LEVEL        same as --log-level
 
 Policy:
-  One agent, "local", may read repositories and tags (Docker Hub still hides private ones the
-  credential cannot see), search the catalog and read its own account. Nothing else: calls that
-  write or administer are refused with the missing grant named, and nothing is sent.
+  Without a config file, one agent, "local", may read repositories and tags (Docker Hub still
+  hides private ones the credential cannot see), search the catalog and read its own account.
+  A config file names agents, their credentials and grants; it is reloaded on SIGHUP and when
+  the file changes. Refused calls name the missing grant, and nothing is sent.
 
 Examples:
   hubgate                                          serve over stdio, anonymously
   DOCKER_HUB_USERNAME=me DOCKER_HUB_TOKEN=dckr_pat_... hubgate --log-level warn
+  hubgate --config hubgate.yaml --agent ci-bot     serve as the config's agent ci-bot
+  hubgate --grant 'repo:myorg/*=write' --grant catalog=read
   hubgate --hub-url http://127.0.0.1:5555          use a local Docker Hub stand-in
 
 Exit codes: 0 ok, 1 bad usage or configuration, 2 runtime failure.
-`;
+`,
+  check: `Usage: hubgate check [--config FILE | --grant RESOURCE=LEVEL ...]
+
+Validates the policy and prints each agent with its credential, grants and the tools it can see.
+Exits 1 and lists every problem (file, field path, rule) when the config is invalid.
+
+Options:
+${POLICY_HELP}
+
+Examples:
+  hubgate check --config hubgate.yaml
+  HUBGATE_CONFIG=hubgate.yaml hubgate check
+`,
+  explain: `Usage: hubgate explain --tool TOOL [--args JSON] [--agent NAME] [--config FILE]
+
+Shows whether the agent may make this call: allow or deny, the resources it touches and the
+grant that decided. Docker Hub is not called. Exits 0 whatever the decision.
+
+Options:
+  --tool TOOL              the tool, e.g. create_repository
+  --args JSON              its arguments as a JSON object (default {})
+  --agent NAME             the agent (default: the config's default_agent)
+${POLICY_HELP}
+
+Examples:
+  hubgate explain --config hubgate.yaml --agent ci-bot --tool create_repository \\
+    --args '{"namespace":"myorg","name":"app-api"}'
+  hubgate explain --tool get_tag --args '{"namespace":"library","repository":"nginx","tag":"latest"}'
+`,
+  tools: `Usage: hubgate tools
+
+Lists every tool hubgate has, with the access level it needs and the resource it checks.
+`,
+  key: `Usage: hubgate key
+
+Prints a new random agent API key and the "sha256:" line to paste under the agent's keys in the
+config. hubgate keeps only the hash; give the key itself to the agent, once.
+`,
+};
+
+const FLAGS = {
+  config: { type: 'string' },
+  grant: { type: 'string', multiple: true },
+  agent: { type: 'string' },
+  tool: { type: 'string' },
+  args: { type: 'string' },
+  'hub-url': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+type FlagName = keyof typeof FLAGS;
+
+const ALLOWED: Record<CommandName, readonly FlagName[]> = {
+  serve: ['config', 'grant', 'agent', 'hub-url', 'request-timeout', 'log-level'],
+  check: ['config', 'grant'],
+  explain: ['config', 'grant', 'agent', 'tool', 'args'],
+  tools: [],
+  key: [],
+};
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Command {
-  let parsed: ReturnType<typeof parseFlags>;
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseFlags(argv);
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: FLAGS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 0) {
-    throw new UsageError(`unknown command "${positionals[0]}"; hubgate takes no command yet`);
+  const [first, ...extra] = positionals;
+  if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
+    throw new UsageError(
+      `unknown command "${first}"; commands are ${COMMANDS.slice(1).join(', ')}`,
+    );
   }
-  if (values.help) return { kind: 'help' };
+  const command = (first ?? 'serve') as CommandName;
+  if (extra.length > 0 || first === 'serve') {
+    throw new UsageError(`unexpected argument "${extra[0] ?? first}"`, command);
+  }
+  if (values.help) return { kind: 'help', command };
   if (values.version) return { kind: 'version' };
-
-  const hubUrl = values['hub-url'] ?? env.HUBGATE_HUB_URL ?? DEFAULT_HUB_URL;
-  try {
-    parseHubUrl(hubUrl);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+  for (const flag of Object.keys(values) as FlagName[]) {
+    if (!ALLOWED[command].includes(flag)) {
+      throw new UsageError(
+        `--${flag} does not apply to ${command === 'serve' ? 'serving' : `hubgate ${command}`}`,
+        command,
+      );
+    }
   }
+  const text = (flag: FlagName) => values[flag] as string | undefined;
 
-  const options: ServeOptions = {
-    hubUrl,
-    timeoutMs: parseTimeout(values['request-timeout'] ?? env.HUBGATE_REQUEST_TIMEOUT),
-    logLevel: parseLogLevel(values['log-level'] ?? env.HUBGATE_LOG_LEVEL),
-  };
-  const credential = credentialFromEnv(env);
-  if (credential) options.credential = credential;
-  return { kind: 'serve', options };
+  switch (command) {
+    case 'tools':
+      return { kind: 'tools' };
+    case 'key':
+      return { kind: 'key' };
+    case 'check':
+      return { kind: 'check', options: policySource(values, env, command) };
+    case 'explain': {
+      const tool = text('tool');
+      if (!tool) throw new UsageError('--tool is required', command);
+      const agent = text('agent') ?? env.HUBGATE_AGENT;
+      return {
+        kind: 'explain',
+        options: {
+          ...policySource(values, env, command),
+          ...(agent ? { agent } : {}),
+          tool,
+          args: parseJsonArgs(text('args') ?? '{}'),
+        },
+      };
+    }
+    case 'serve': {
+      const hubUrl = text('hub-url') ?? env.HUBGATE_HUB_URL;
+      if (hubUrl !== undefined) {
+        try {
+          parseHubUrl(hubUrl);
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+      }
+      const agent = text('agent') ?? env.HUBGATE_AGENT;
+      return {
+        kind: 'serve',
+        options: {
+          ...policySource(values, env, command),
+          ...(hubUrl ? { hubUrl } : {}),
+          ...(agent ? { agent } : {}),
+          timeoutMs: parseTimeout(text('request-timeout') ?? env.HUBGATE_REQUEST_TIMEOUT),
+          logLevel: parseLogLevel(text('log-level') ?? env.HUBGATE_LOG_LEVEL),
+        },
+      };
+    }
+  }
 }
 
-function parseFlags(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      'hub-url': { type: 'string' },
-      'request-timeout': { type: 'string' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
+function policySource(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  command: CommandName,
+): PolicySource {
+  const configFile = (values.config as string | undefined) ?? (env.HUBGATE_CONFIG || undefined);
+  const grantFlags = values.grant as string[] | undefined;
+  if (configFile && grantFlags) {
+    throw new UsageError(
+      "--grant replaces the default agent's grants when there is no config file; with a config " +
+        'file, write the grants in it',
+      command,
+    );
+  }
+  if (configFile) return { configFile };
+  return grantFlags ? { grants: grantFlags.map((flag) => parseGrant(flag, command)) } : {};
+}
+
+export function parseGrant(flag: string, command: CommandName = 'serve'): Grant {
+  const at = flag.lastIndexOf('=');
+  const resource = flag.slice(0, at);
+  const access = flag.slice(at + 1);
+  if (at <= 0) throw new UsageError(`--grant "${flag}": write RESOURCE=LEVEL`, command);
+  if (!GRANT_RESOURCE.test(resource)) {
+    throw new UsageError(`--grant "${flag}": the resource ${GRANT_RESOURCE_RULE}`, command);
+  }
+  if (!(ACCESS_LEVELS as readonly string[]).includes(access)) {
+    throw new UsageError(`--grant "${flag}": the level must be read, write or admin`, command);
+  }
+  return { resource, access: access as Access };
+}
+
+function parseJsonArgs(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`, 'explain');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError(
+      '--args must be a JSON object, e.g. \'{"namespace":"library"}\'',
+      'explain',
+    );
+  }
+  return value;
 }
 
 function parseTimeout(value: string | undefined): number {
@@ -117,17 +304,4 @@ function parseLogLevel(value: string | undefined): LogLevel {
   if (value === undefined) return 'info';
   if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LogLevel;
   throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${value}"`);
-}
-
-function credentialFromEnv(env: NodeJS.ProcessEnv): Credential | undefined {
-  const username = env.DOCKER_HUB_USERNAME?.trim();
-  const secret = env.DOCKER_HUB_TOKEN?.trim();
-  if (!username && !secret) return undefined;
-  if (!username || !secret) {
-    throw new UsageError(
-      `DOCKER_HUB_${username ? 'TOKEN' : 'USERNAME'} is not set: set both DOCKER_HUB_USERNAME and ` +
-        'DOCKER_HUB_TOKEN, or neither to call Docker Hub anonymously',
-    );
-  }
-  return { username, secret };
 }

@@ -1,5 +1,5 @@
 /**
- * Builds the MCP server for one agent from the catalog and the agent's policy.
+ * Builds the MCP server for one agent from the catalog and the policy store.
  *
  * It uses the SDK's low-level Server rather than McpServer: McpServer validates arguments itself
  * and answers "tool not found" for anything not registered, while hubgate needs every call, listed
@@ -8,15 +8,17 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
-import type { HubClient } from './hub/client.js';
-import type { AuditSink } from './policy/audit.js';
-import { isCovered } from './policy/authorize.js';
+import type { HubClients } from './hub/clients.js';
+import { type AuditSink, redactArguments, type Transport } from './policy/audit.js';
+import { isCovered, toolPermitted } from './policy/authorize.js';
+import type { PolicyStore } from './policy/store.js';
 import type { AgentPolicy } from './policy/types.js';
 import { catalog as fullCatalog } from './tools/index.js';
 import { jsonSchemaOf } from './tools/input.js';
@@ -25,11 +27,15 @@ import { possibleNeeds } from './tools/resources.js';
 import type { ToolEntry } from './tools/types.js';
 
 export interface HubgateServerOptions {
-  agent: AgentPolicy;
-  hub: HubClient;
+  /** The agent this session acts as; looked up in the store on every call. */
+  agentName: string;
+  store: PolicyStore;
+  clients: HubClients;
   audit: AuditSink;
   logger: Logger;
   version: string;
+  transport: Transport;
+  session?: string | null;
   catalog?: readonly ToolEntry[];
 }
 
@@ -38,17 +44,22 @@ const INSTRUCTIONS =
   'agent may use are listed; a refused call says which grant is missing and sends nothing to ' +
   'Docker Hub. Results are compact JSON; list and get tools take detail:"full" for the raw objects.';
 
+/** Could some call of this tool be allowed? Tools that can never be are not listed. */
+export function mayEverAllow(agent: AgentPolicy, entry: ToolEntry): boolean {
+  return (
+    toolPermitted(agent, entry.name) && possibleNeeds(entry).every((need) => isCovered(agent, need))
+  );
+}
+
+export function visibleTools(agent: AgentPolicy | undefined, entries: readonly ToolEntry[]) {
+  return agent ? entries.filter((entry) => mayEverAllow(agent, entry)) : [];
+}
+
 export function createHubgateServer(options: HubgateServerOptions): Server {
   const entries = options.catalog ?? fullCatalog;
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  const context = {
-    agent: options.agent,
-    hub: options.hub,
-    audit: options.audit,
-    logger: options.logger,
-  };
-  // What the agent's grants can ever allow is fixed for the session: list it once.
-  const tools = entries.filter((entry) => mayEverAllow(options.agent, entry)).map(describeTool);
+  const { agentName, store } = options;
+  const session = options.session ?? null;
 
   const server = new Server(
     {
@@ -56,39 +67,76 @@ export function createHubgateServer(options: HubgateServerOptions): Server {
       title: 'hubgate: Docker Hub with per-agent policy',
       version: options.version,
     },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS },
   );
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: visibleTools(store.agent(agentName), entries).map(describeTool),
+  }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
+    const agent = store.agent(agentName);
     const entry = byName.get(name);
-    if (!entry) {
+    if (!agent || !entry) {
+      const reason = agent
+        ? 'unknown tool'
+        : `agent "${agentName}" is no longer in the configuration`;
       options.audit.record({
         time: new Date().toISOString(),
-        agent: options.agent.name,
+        agent: agentName,
+        transport: options.transport,
+        session,
         tool: name.slice(0, 100),
         resources: [],
-        decision: 'denied',
-        reason: 'unknown tool',
+        access: null,
+        decision: 'deny',
+        reason,
+        outcome: 'denied',
+        hub_status: null,
         duration_ms: 0,
+        arguments: redactArguments(args ?? {}),
       });
+      if (!agent) return refusal(`Refused by hubgate policy: ${reason}.`);
       throw new McpError(
         ErrorCode.InvalidParams,
         `Unknown tool: ${JSON.stringify(name.slice(0, 100))}`,
       );
     }
     // Listed or not, the call is checked: hiding a tool is a convenience, not the boundary.
-    return invokeTool(context, entry, args, extra.signal);
+    return invokeTool(
+      {
+        agent,
+        hub: options.clients.for(store.hubCredentialOf(agent)),
+        audit: options.audit,
+        logger: options.logger,
+        transport: options.transport,
+        session,
+      },
+      entry,
+      args,
+      extra.signal,
+    );
   });
+
+  // A reloaded policy applies from the next call; tell the client when its tool list changed.
+  const names = (agent: AgentPolicy | undefined) =>
+    visibleTools(agent, entries)
+      .map((entry) => entry.name)
+      .join(',');
+  const unsubscribe = store.subscribe((config, previous) => {
+    if (names(config.agents.get(agentName)) === names(previous.agents.get(agentName))) return;
+    server.sendToolListChanged().catch((error: unknown) => {
+      options.logger.debug({ err: error }, 'could not send tools/list_changed');
+    });
+  });
+  server.onclose = unsubscribe;
 
   return server;
 }
 
-/** Could some call of this tool be allowed? Tools that can never be are not listed. */
-export function mayEverAllow(agent: AgentPolicy, entry: ToolEntry): boolean {
-  return possibleNeeds(entry).every((need) => isCovered(agent, need));
+function refusal(text: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text }] };
 }
 
 function describeTool(entry: ToolEntry): Tool {

@@ -1,41 +1,97 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, UsageError } from '../src/options.js';
+import { parseCommandLine, parseGrant, UsageError } from '../src/options.js';
 
 describe('parseCommandLine', () => {
-  it('serves with defaults and no credential', () => {
+  it('serves with defaults, the policy left to the config or the built-in default', () => {
     expect(parseCommandLine([], {})).toEqual({
       kind: 'serve',
-      options: { hubUrl: 'https://hub.docker.com', timeoutMs: 30_000, logLevel: 'info' },
+      options: { timeoutMs: 30_000, logLevel: 'info' },
     });
   });
 
   it('takes flags over environment variables', () => {
-    const command = parseCommandLine(['--hub-url', 'http://127.0.0.1:5555', '--log-level=warn'], {
-      HUBGATE_HUB_URL: 'https://elsewhere.example',
-      HUBGATE_LOG_LEVEL: 'debug',
-      HUBGATE_REQUEST_TIMEOUT: '2.5',
-      DOCKER_HUB_USERNAME: 'alice',
-      DOCKER_HUB_TOKEN: 'dckr_pat_x',
-    });
+    const command = parseCommandLine(
+      [
+        '--hub-url',
+        'http://127.0.0.1:5555',
+        '--log-level=warn',
+        '--config',
+        'a.yaml',
+        '--agent',
+        'ci',
+      ],
+      {
+        HUBGATE_HUB_URL: 'https://elsewhere.example',
+        HUBGATE_LOG_LEVEL: 'debug',
+        HUBGATE_REQUEST_TIMEOUT: '2.5',
+        HUBGATE_CONFIG: 'b.yaml',
+        HUBGATE_AGENT: 'other',
+      },
+    );
     expect(command).toEqual({
       kind: 'serve',
       options: {
         hubUrl: 'http://127.0.0.1:5555',
         timeoutMs: 2500,
         logLevel: 'warn',
-        credential: { username: 'alice', secret: 'dckr_pat_x' },
+        configFile: 'a.yaml',
+        agent: 'ci',
       },
     });
   });
 
-  it('answers help and version', () => {
-    expect(parseCommandLine(['--help'], {})).toEqual({ kind: 'help' });
+  it('reads the config and agent from the environment', () => {
+    expect(parseCommandLine([], { HUBGATE_CONFIG: 'b.yaml', HUBGATE_AGENT: 'ci' })).toMatchObject({
+      options: { configFile: 'b.yaml', agent: 'ci' },
+    });
+  });
+
+  it('collects repeated --grant flags', () => {
+    expect(
+      parseCommandLine(['--grant', 'repo:myorg/*=write', '--grant', 'catalog=read'], {}),
+    ).toMatchObject({
+      options: {
+        grants: [
+          { resource: 'repo:myorg/*', access: 'write' },
+          { resource: 'catalog', access: 'read' },
+        ],
+      },
+    });
+  });
+
+  it('parses the commands', () => {
+    expect(parseCommandLine(['--help'], {})).toEqual({ kind: 'help', command: 'serve' });
+    expect(parseCommandLine(['explain', '-h'], {})).toEqual({ kind: 'help', command: 'explain' });
     expect(parseCommandLine(['-v'], {})).toEqual({ kind: 'version' });
+    expect(parseCommandLine(['key'], {})).toEqual({ kind: 'key' });
+    expect(parseCommandLine(['tools'], {})).toEqual({ kind: 'tools' });
+    expect(parseCommandLine(['check', '--config', 'x.yml'], {})).toEqual({
+      kind: 'check',
+      options: { configFile: 'x.yml' },
+    });
+    expect(
+      parseCommandLine(
+        ['explain', '--tool', 'get_tag', '--args', '{"tag":"x"}', '--agent', 'a'],
+        {},
+      ),
+    ).toEqual({ kind: 'explain', options: { tool: 'get_tag', args: { tag: 'x' }, agent: 'a' } });
   });
 
   it.each([
     [['--nope'], /Unknown option '--nope'/],
-    [['serve'], /unknown command "serve"/],
+    [['serve'], /unexpected argument "serve"/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['check', 'extra'], /unexpected argument "extra"/],
+    [['key', '--config', 'x.yaml'], /--config does not apply to hubgate key/],
+    [['check', '--agent', 'x'], /--agent does not apply to hubgate check/],
+    [['--tool', 'get_tag'], /--tool does not apply to serving/],
+    [['explain'], /--tool is required/],
+    [['explain', '--tool', 't', '--args', '{bad'], /--args is not valid JSON/],
+    [['explain', '--tool', 't', '--args', '[1]'], /--args must be a JSON object/],
+    [
+      ['--config', 'a.yaml', '--grant', 'catalog=read'],
+      /with a config file, write the grants in it/,
+    ],
     [['--hub-url', 'ftp://x'], /must use https/],
     [['--hub-url', 'not a url'], /not a valid URL/],
     [['--hub-url', 'https://u:p@hub.example'], /credentials/],
@@ -45,18 +101,24 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine(argv, {})).toThrow(UsageError);
     expect(() => parseCommandLine(argv, {})).toThrow(message);
   });
+});
 
-  it('refuses half a credential and never echoes the secret', () => {
-    expect(() => parseCommandLine([], { DOCKER_HUB_TOKEN: 'dckr_pat_secret' })).toThrow(
-      /DOCKER_HUB_USERNAME is not set/,
-    );
-    try {
-      parseCommandLine([], { DOCKER_HUB_TOKEN: 'dckr_pat_secret' });
-    } catch (error) {
-      expect((error as Error).message).not.toContain('dckr_pat_secret');
-    }
-    expect(() => parseCommandLine([], { DOCKER_HUB_USERNAME: 'alice' })).toThrow(
-      /DOCKER_HUB_TOKEN is not set/,
-    );
+describe('parseGrant', () => {
+  it.each([
+    ['repo:myorg/app-*=write', { resource: 'repo:myorg/app-*', access: 'write' }],
+    ['org:acme=admin', { resource: 'org:acme', access: 'admin' }],
+    ['account=read', { resource: 'account', access: 'read' }],
+  ])('reads %s', (flag, grant) => {
+    expect(parseGrant(flag)).toEqual(grant);
+  });
+
+  it.each([
+    ['repo:myorg=write', /the resource must be repo:NAMESPACE\/REPOSITORY/],
+    ['repo:MyOrg/x=read', /the resource must be/],
+    ['repo:a/b=owner', /the level must be read, write or admin/],
+    ['catalog', /write RESOURCE=LEVEL/],
+    ['=read', /write RESOURCE=LEVEL/],
+  ])('refuses %s', (flag, message) => {
+    expect(() => parseGrant(flag)).toThrow(message);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The policy decision: deny by default; a call is allowed only when every resource it touches is
- * covered, at the level it needs, by some grant of the agent.
+ * The policy decision: deny by default; a call is allowed only when the agent's tool lists permit
+ * the tool and every resource it touches is covered, at the level it needs, by some grant.
  */
 import { globCovers } from './match.js';
 import {
@@ -8,6 +8,7 @@ import {
   type Access,
   type AgentPolicy,
   type Decision,
+  type Grant,
   type ResourceNeed,
 } from './types.js';
 
@@ -15,22 +16,57 @@ export function levelIncludes(granted: Access, needed: Access): boolean {
   return ACCESS_LEVELS.indexOf(granted) >= ACCESS_LEVELS.indexOf(needed);
 }
 
-export function isCovered(agent: AgentPolicy, need: ResourceNeed): boolean {
-  return agent.grants.some(
+/** The first grant that covers the need, if any. */
+export function coveringGrant(agent: AgentPolicy, need: ResourceNeed): Grant | undefined {
+  return agent.grants.find(
     (grant) =>
       levelIncludes(grant.access, need.access) && globCovers(grant.resource, need.resource),
   );
 }
 
+export function isCovered(agent: AgentPolicy, need: ResourceNeed): boolean {
+  return coveringGrant(agent, need) !== undefined;
+}
+
+export function toolPermitted(agent: AgentPolicy, tool: string): boolean {
+  const { allow, deny } = agent.tools ?? {};
+  if (allow && !allow.includes(tool)) return false;
+  return !deny?.includes(tool);
+}
+
 export function authorize(agent: AgentPolicy, tool: string, needs: ResourceNeed[]): Decision {
-  const missing = needs.filter((need) => !isCovered(agent, need));
-  if (needs.length > 0 && missing.length === 0) return { allowed: true };
-  const what = missing.map((need) => `${need.access} on ${need.resource}`).join(', ');
+  if (!toolPermitted(agent, tool)) {
+    return {
+      allowed: false,
+      missing: [],
+      reason: `agent "${agent.name}" may not use ${tool}: its tool list excludes it`,
+    };
+  }
+  if (needs.length === 0) {
+    return {
+      allowed: false,
+      missing: [],
+      reason: `${tool} names no resource, so no grant can allow it`,
+    };
+  }
+  const grants: Grant[] = [];
+  const missing: ResourceNeed[] = [];
+  for (const need of needs) {
+    const grant = coveringGrant(agent, need);
+    if (!grant) missing.push(need);
+    else if (!grants.includes(grant)) grants.push(grant);
+  }
+  if (missing.length > 0) {
+    const what = missing.map((need) => `${need.access} on ${need.resource}`).join(', ');
+    return {
+      allowed: false,
+      missing,
+      reason: `agent "${agent.name}" has no grant for ${what} (needed by ${tool})`,
+    };
+  }
   return {
-    allowed: false,
-    missing,
-    reason: needs.length
-      ? `agent "${agent.name}" has no grant for ${what} (needed by ${tool})`
-      : `${tool} names no resource, so no grant can allow it`,
+    allowed: true,
+    grants,
+    reason: `granted by ${grants.map((grant) => `${grant.resource} (${grant.access})`).join(', ')}`,
   };
 }

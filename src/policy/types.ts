@@ -8,10 +8,17 @@ export interface Grant {
   access: Access;
 }
 
-/** An agent as the policy sees it: a name and what it was granted. */
+/** Narrowing by tool name: only `allow`ed tools (when given), never `deny`ed ones. */
+export interface ToolLists {
+  allow?: readonly string[];
+  deny?: readonly string[];
+}
+
+/** An agent as the policy sees it: a name, what it was granted, and its tool lists. */
 export interface AgentPolicy {
   name: string;
   grants: readonly Grant[];
+  tools?: ToolLists;
 }
 
 /** One resource a call touches, at the level the call needs on it. */
@@ -20,6 +27,16 @@ export interface ResourceNeed {
   access: Access;
 }
 
+/** `reason` names the grants that allowed, or what was missing. */
 export type Decision =
-  | { allowed: true }
+  | { allowed: true; grants: Grant[]; reason: string }
   | { allowed: false; missing: ResourceNeed[]; reason: string };
+
+/** What a grant's resource may be: the kinds of CATALOG.md, lowercase, `*` within a segment. */
+const SEGMENT = '[a-z0-9._*-]+';
+export const GRANT_RESOURCE = new RegExp(
+  `^(?:repo:${SEGMENT}/${SEGMENT}|(?:org|scim):${SEGMENT}|account|catalog|auth)$`,
+);
+export const GRANT_RESOURCE_RULE =
+  'must be repo:NAMESPACE/REPOSITORY, org:ORG, scim:ORG, account, catalog or auth ' +
+  '(lowercase; * matches within one segment, e.g. repo:myorg/app-*)';

@@ -1,7 +1,7 @@
 /**
- * The choke point: every tool call passes through invokeTool, which validates the arguments,
- * asks the policy, calls the Hub, shapes the answer and writes the audit record. Nothing reaches
- * the Hub client any other way, so no tool can forget the policy.
+ * The choke point: every tool call passes through invokeTool, which validates the arguments, asks
+ * the policy, calls the Hub, shapes the answer and writes the audit record before answering.
+ * Nothing reaches the Hub client any other way, so no tool can forget the policy.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
@@ -9,11 +9,15 @@ import type { HubClient } from '../hub/client.js';
 import type { HubRequest, HubResponse } from '../hub/connection.js';
 import { HubError } from '../hub/errors.js';
 import { buildPath } from '../hub/path.js';
-import type { AuditRecord, AuditSink } from '../policy/audit.js';
-import { authorize, isCovered } from '../policy/authorize.js';
+import {
+  type AuditRecord,
+  type AuditSink,
+  redactArguments,
+  type Transport,
+} from '../policy/audit.js';
+import { isCovered } from '../policy/authorize.js';
 import type { AgentPolicy } from '../policy/types.js';
-import { describeIssues, inputSchemaOf } from './input.js';
-import { resourceNeeds } from './resources.js';
+import { prepareCall } from './prepare.js';
 import type { Args, ToolEntry } from './types.js';
 
 export interface CallContext {
@@ -21,9 +25,14 @@ export interface CallContext {
   hub: HubClient;
   audit: AuditSink;
   logger: Logger;
+  transport: Transport;
+  session: string | null;
 }
 
 const NOTHING_SENT = 'Nothing was sent to Docker Hub.';
+
+type Outcome = Pick<AuditRecord, 'decision' | 'reason' | 'outcome'> &
+  Partial<Pick<AuditRecord, 'resources' | 'hub_status'>>;
 
 export async function invokeTool(
   context: CallContext,
@@ -32,60 +41,71 @@ export async function invokeTool(
   signal?: AbortSignal,
 ): Promise<CallToolResult> {
   const started = performance.now();
-  const audit = (record: Omit<AuditRecord, 'time' | 'agent' | 'tool' | 'duration_ms'>) =>
+  const audit = (outcome: Outcome) =>
     context.audit.record({
       time: new Date().toISOString(),
       agent: context.agent.name,
+      transport: context.transport,
+      session: context.session,
       tool: entry.name,
-      ...record,
+      resources: outcome.resources ?? [],
+      access: entry.access,
+      decision: outcome.decision,
+      reason: outcome.reason,
+      outcome: outcome.outcome,
+      hub_status: outcome.hub_status ?? null,
       duration_ms: Math.round(performance.now() - started),
+      arguments: redactArguments(rawArgs ?? {}),
     });
 
-  const parsed = inputSchemaOf(entry).safeParse(rawArgs ?? {});
-  if (!parsed.success) {
-    const reason = describeIssues(parsed.error);
-    audit({ access: entry.access, resources: [], decision: 'invalid', reason });
-    return failure(`Invalid arguments for ${entry.name}: ${reason}. ${NOTHING_SENT}`);
+  const prepared = prepareCall(context.agent, entry, rawArgs);
+  if (!prepared.valid) {
+    audit({ decision: 'deny', reason: `invalid arguments: ${prepared.reason}`, outcome: 'denied' });
+    return failure(`Invalid arguments for ${entry.name}: ${prepared.reason}. ${NOTHING_SENT}`);
   }
-  const args = parsed.data as Args;
-
-  const needs = resourceNeeds(entry, args);
+  const { args, needs, decision } = prepared;
   const resources = needs.map((need) => need.resource);
-  const decision = authorize(context.agent, entry.name, needs);
   if (!decision.allowed) {
-    audit({ access: entry.access, resources, decision: 'denied', reason: decision.reason });
+    audit({ resources, decision: 'deny', reason: decision.reason, outcome: 'denied' });
     return failure(`Refused by hubgate policy: ${decision.reason}. ${NOTHING_SENT}`);
   }
 
   try {
     if (entry.needsCredential && context.hub.anonymous) {
-      throw new MissingCredentialError(entry.name);
+      audit({ resources, decision: 'deny', reason: 'no credential', outcome: 'denied' });
+      return failure(
+        `${entry.name} needs a Docker Hub credential, and agent "${context.agent.name}" has none. ` +
+          `Give the agent a credential in the config, or set DOCKER_HUB_USERNAME and ` +
+          `DOCKER_HUB_TOKEN when running without one. ${NOTHING_SENT}`,
+      );
+    }
+    if (entry.confirm && !(await confirmed(context, entry.confirm, args, signal))) {
+      const reason = entry.confirm.refusal(args);
+      audit({ resources, decision: 'deny', reason, outcome: 'denied' });
+      return failure(`Refused by hubgate policy: ${reason}. Nothing was changed on Docker Hub.`);
     }
     const response = await context.hub.request(await buildRequest(context, entry, args, signal), {
       notFoundIsAnswer: entry.notFoundIsAnswer,
     });
     const result = shapeResult(context.agent, entry, args, response);
     audit({
-      access: entry.access,
       resources,
-      decision: 'allowed',
+      decision: 'allow',
+      reason: decision.reason,
       outcome: 'ok',
-      status: response.status,
+      hub_status: response.status,
     });
     return { content: [{ type: 'text', text: JSON.stringify(result) }] };
   } catch (error) {
     const status = (error as { status?: unknown }).status;
     audit({
-      access: entry.access,
       resources,
-      decision: 'allowed',
+      decision: 'allow',
+      reason: decision.reason,
       outcome: 'error',
-      ...(typeof status === 'number' ? { status } : {}),
-      reason: error instanceof Error ? error.name : 'unknown',
+      hub_status: typeof status === 'number' ? status : null,
     });
-    if (error instanceof HubError || error instanceof MissingCredentialError) {
-      return failure(error.message);
-    }
+    if (error instanceof HubError) return failure(error.message);
     context.logger.error({ err: error, tool: entry.name }, 'tool call failed unexpectedly');
     return failure(
       `hubgate could not complete ${entry.name}: internal error (see the server log).`,
@@ -93,14 +113,16 @@ export async function invokeTool(
   }
 }
 
-class MissingCredentialError extends Error {
-  override name = 'MissingCredentialError';
-  constructor(tool: string) {
-    super(
-      `${tool} needs a Docker Hub credential, and this agent has none: set DOCKER_HUB_USERNAME ` +
-        `and DOCKER_HUB_TOKEN (a personal access token). ${NOTHING_SENT}`,
-    );
-  }
+async function confirmed(
+  context: CallContext,
+  confirm: NonNullable<ToolEntry['confirm']>,
+  args: Args,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const request: HubRequest = { method: 'GET', path: buildPath(confirm.path, args) };
+  if (signal) request.signal = signal;
+  const response = await context.hub.request(request);
+  return confirm.holds(response.body, args);
 }
 
 async function buildRequest(
@@ -146,7 +168,11 @@ function shapeResult(agent: AgentPolicy, entry: ToolEntry, args: Args, response:
   }
   const result = args.detail === 'full' ? response.body : entry.shape(response, args);
   return hidden > 0 && result && typeof result === 'object'
-    ? { ...result, hidden_by_policy: hidden }
+    ? {
+        ...result,
+        hidden_by_policy: hidden,
+        note: `${hidden} item(s) on this page are outside this agent's grants and were left out`,
+      }
     : result;
 }
 

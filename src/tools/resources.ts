@@ -1,38 +1,59 @@
 /**
  * From a tool's resource templates to the resources a call touches, and to the resources any call
  * of the tool could touch (used to hide tools that no grant can ever allow).
+ *
+ * `{name}` takes an argument; `{list[].field}` takes that field of every item of an array
+ * argument and yields one resource per item (`delete_images` names several repositories).
  */
 import type { Access, ResourceNeed } from '../policy/types.js';
 import type { Args, ResourceTemplate, ToolEntry } from './types.js';
+
+const PLACEHOLDER = /\{([a-z_]+)(?:\[\]\.([a-z_]+))?\}/g;
 
 function templateOf(resource: ResourceTemplate): { template: string; access?: Access } {
   return typeof resource === 'string' ? { template: resource } : resource;
 }
 
-function fill(template: string, value: (name: string) => string): string {
-  return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => value(name));
+function text(entry: ToolEntry, name: string, value: unknown): string {
+  // Schemas make these required; a gap here is a catalog defect, not user input.
+  if (typeof value !== 'string' || value === '') {
+    throw new Error(`${entry.name}: resource template needs a value for "${name}"`);
+  }
+  return value;
 }
 
-/** The resources one call touches, from its validated arguments. */
+/** Every filling of one template: one, or one per item of the array it names. */
+function expand(entry: ToolEntry, template: string, args: Args): string[] {
+  const arrayField = [...template.matchAll(PLACEHOLDER)].find((match) => match[2]);
+  const items = arrayField ? (args[arrayField[1] as string] as unknown[] | undefined) : [undefined];
+  if (!Array.isArray(items)) throw new Error(`${entry.name}: "${arrayField?.[1]}" is not a list`);
+  return items.map((item) =>
+    template.replace(PLACEHOLDER, (_, name: string, field?: string) =>
+      field
+        ? text(entry, `${name}[].${field}`, (item as Record<string, unknown>)?.[field])
+        : text(entry, name, args[name]),
+    ),
+  );
+}
+
+/** The resources one call touches, from its validated arguments, without repeats. */
 export function resourceNeeds(entry: ToolEntry, args: Args): ResourceNeed[] {
-  return entry.resources.map((resource) => {
-    const { template, access } = templateOf(resource);
-    const filled = fill(template, (name) => {
-      const value = args[name];
-      // Schemas make these required names; a gap here is a catalog defect, not user input.
-      if (typeof value !== 'string' || value === '') {
-        throw new Error(`${entry.name}: resource template needs argument "${name}"`);
+  const needs: ResourceNeed[] = [];
+  for (const resource of entry.resources) {
+    const { template, access = entry.access } = templateOf(resource);
+    for (const filled of expand(entry, template, args)) {
+      if (!needs.some((need) => need.resource === filled && need.access === access)) {
+        needs.push({ resource: filled, access });
       }
-      return value;
-    });
-    return { resource: filled, access: access ?? entry.access };
-  });
+    }
+  }
+  return needs;
 }
 
 /** The resources of a call with every argument unknown: `repo:*\/*` for a repository tool. */
 export function possibleNeeds(entry: ToolEntry): ResourceNeed[] {
   return entry.resources.map((resource) => {
-    const { template, access } = templateOf(resource);
-    return { resource: fill(template, () => '*'), access: access ?? entry.access };
+    const { template, access = entry.access } = templateOf(resource);
+    return { resource: template.replace(PLACEHOLDER, '*'), access };
   });
 }

@@ -51,6 +51,17 @@ export interface ToolEntry {
    * not read are dropped from the result (`list_repositories`).
    */
   itemResource?: (item: Record<string, unknown>, args: Args) => string;
+  /**
+   * A read made before the call to confirm that its target belongs to the resource the policy
+   * checked, for endpoints whose path does not name it (an invite id does not name its org).
+   */
+  confirm?: {
+    path: string;
+    /** True when the Hub's answer shows the target belongs. */
+    holds: (body: unknown, args: Args) => boolean;
+    /** Why the call is refused when it does not. */
+    refusal: (args: Args) => string;
+  };
   /** Compact result for the agent; `detail: "full"` bypasses it and returns the Hub's body. */
   shape: (response: HubResponse, args: Args) => unknown;
 }

@@ -6,11 +6,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { pino } from 'pino';
 import { expect } from 'vitest';
+import type { Config, CredentialConfig } from '../../src/config/types.js';
 import type { Credential } from '../../src/hub/auth.js';
-import { HubClient } from '../../src/hub/client.js';
+import type { HubClient } from '../../src/hub/client.js';
+import { HubClients } from '../../src/hub/clients.js';
 import { HubConnection } from '../../src/hub/connection.js';
-import type { AuditRecord } from '../../src/policy/audit.js';
+import type { AuditRecord, AuditSink } from '../../src/policy/audit.js';
 import { DEFAULT_AGENT } from '../../src/policy/defaults.js';
+import { PolicyStore } from '../../src/policy/store.js';
 import type { AgentPolicy } from '../../src/policy/types.js';
 import { createHubgateServer } from '../../src/server.js';
 import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
@@ -37,32 +40,63 @@ export interface CallResult {
   json: any;
 }
 
+/** A one-agent config, as a file with one agent and at most one credential would load. */
+export function configFor(agent: AgentPolicy, credential?: Credential): Config {
+  const credentials = new Map<string, CredentialConfig>();
+  if (credential) credentials.set('test', { kind: 'hub', name: 'test', ...credential });
+  return {
+    credentials,
+    agents: new Map([
+      [agent.name, { ...agent, keys: [], ...(credential ? { credential: 'test' } : {}) }],
+    ]),
+    defaultAgent: agent.name,
+  };
+}
+
 export interface Harness {
   hub: FakeHub;
   mcp: Client;
+  store: PolicyStore;
   client: HubClient;
   audit: AuditRecord[];
   call(name: string, args?: Record<string, unknown>, signal?: AbortSignal): Promise<CallResult>;
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  options: { agent?: AgentPolicy; credential?: Credential; timeoutMs?: number; hub?: FakeHub } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  agent?: AgentPolicy;
+  credential?: Credential;
+  timeoutMs?: number;
+  /** Share a fake Hub between harnesses; it is then not closed with the harness. */
+  hub?: FakeHub;
+  /** Several sessions over one policy store and one set of Hub clients, as the HTTP service has. */
+  store?: PolicyStore;
+  clients?: HubClients;
+  agentName?: string;
+  audit?: AuditSink;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const hub = options.hub ?? (await startFakeHub());
   const connection = new HubConnection({
     baseUrl: hub.url,
     timeoutMs: options.timeoutMs ?? 5_000,
     userAgent: 'hubgate-test',
   });
-  const client = new HubClient(connection, options.credential);
+  const agent = options.agent ?? DEFAULT_AGENT;
+  const agentName = options.agentName ?? agent.name;
+  const store = options.store ?? new PolicyStore(configFor(agent, options.credential));
+  const clients = options.clients ?? new HubClients(connection);
+  const configured = store.agent(agentName);
   const audit: AuditRecord[] = [];
   const server = createHubgateServer({
-    agent: options.agent ?? DEFAULT_AGENT,
-    hub: client,
-    audit: { record: (record) => audit.push(record) },
+    agentName,
+    store,
+    clients,
+    audit: options.audit ?? { record: (record) => audit.push(record) },
     logger: pino({ level: 'silent' }),
     version: 'test',
+    transport: 'stdio',
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const mcp = new Client({ name: 'hubgate-test', version: '0' });
@@ -71,7 +105,8 @@ export async function startHarness(
   return {
     hub,
     mcp,
-    client,
+    store,
+    client: clients.for(configured && store.hubCredentialOf(configured)),
     audit,
     async call(name, args = {}, signal) {
       const result = await mcp.callTool(

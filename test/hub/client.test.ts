@@ -159,9 +159,9 @@ describe('cancellation', () => {
       await expect.poll(() => h.audit.length).toBe(1);
       expect(h.audit[0]).toMatchObject({
         tool: 'get_tag',
-        decision: 'allowed',
+        decision: 'allow',
         outcome: 'error',
-        reason: 'HubCancelledError',
+        hub_status: null,
       });
     } finally {
       await h.close();

@@ -1,18 +1,22 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type LogLevel } from '../../src/log.js';
-import { type AuditRecord, loggerAuditSink } from '../../src/policy/audit.js';
+import { type AuditRecord, loggerAuditSink, redactArguments } from '../../src/policy/audit.js';
 
 const record: AuditRecord = {
   time: '2026-01-01T00:00:00.000Z',
   agent: 'local',
+  transport: 'stdio',
+  session: null,
   tool: 'get_tag',
-  access: 'read',
   resources: ['repo:library/nginx'],
-  decision: 'allowed',
+  access: 'read',
+  decision: 'allow',
+  reason: 'granted by repo:*/* (read)',
   outcome: 'ok',
-  status: 200,
+  hub_status: 200,
   duration_ms: 3,
+  arguments: { namespace: 'library', repository: 'nginx', tag: 'latest' },
 };
 
 function linesAt(level: LogLevel, write: (sink: ReturnType<typeof loggerAuditSink>) => void) {
@@ -61,5 +65,43 @@ describe('createLogger', () => {
     );
     expect(lines.join('')).not.toMatch(/canary/);
     expect(lines.join('')).toContain('[redacted]');
+  });
+});
+
+describe('redactArguments', () => {
+  it('replaces every secret-like field, at any depth, and keeps the rest', () => {
+    expect(
+      redactArguments({
+        username: 'alice',
+        password: 'canary-1',
+        secret: 'canary-2',
+        login_2fa_token: 'canary-3',
+        code: '123456',
+        token_label: 'ci token',
+        scopes: ['repo:read'],
+        nested: { scim_token: 'canary-4', items: [{ access_token: 'canary-5', name: 'x' }] },
+      }),
+    ).toEqual({
+      username: 'alice',
+      password: '[redacted]',
+      secret: '[redacted]',
+      login_2fa_token: '[redacted]',
+      code: '[redacted]',
+      token_label: 'ci token',
+      scopes: ['repo:read'],
+      nested: { scim_token: '[redacted]', items: [{ access_token: '[redacted]', name: 'x' }] },
+    });
+  });
+
+  it('bounds long strings, long lists and deep nesting', () => {
+    const redacted = redactArguments({
+      text: 'x'.repeat(1000),
+      list: Array.from({ length: 60 }, (_, i) => i),
+      deep: { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } },
+    }) as Record<string, unknown>;
+    expect(redacted.text).toBe(`${'x'.repeat(256)}…(1000 chars)`);
+    expect(redacted.list).toHaveLength(51);
+    expect((redacted.list as unknown[])[50]).toBe('…(10 more)');
+    expect(JSON.stringify(redacted.deep)).toContain('[too deep]');
   });
 });

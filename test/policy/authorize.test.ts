@@ -52,6 +52,8 @@ describe('authorize', () => {
   it('allows only when every resource is covered at its level', () => {
     expect(authorize(agent, 't', [{ resource: 'repo:myorg/app-x', access: 'write' }])).toEqual({
       allowed: true,
+      grants: [{ resource: 'repo:myorg/app-*', access: 'write' }],
+      reason: 'granted by repo:myorg/app-* (write)',
     });
     const decision = authorize(agent, 'assign_repository_group', [
       { resource: 'repo:myorg/app-x', access: 'admin' },
@@ -77,5 +79,30 @@ describe('authorize', () => {
     expect(isCovered(DEFAULT_AGENT, { resource: 'account', access: 'admin' })).toBe(false);
     expect(isCovered(DEFAULT_AGENT, { resource: 'org:acme', access: 'read' })).toBe(false);
     expect(isCovered(DEFAULT_AGENT, { resource: 'auth', access: 'admin' })).toBe(false);
+  });
+});
+
+describe('glob edges', () => {
+  it.each([
+    // [grant, resource, covered]
+    ['repo:*/*', 'repo:a/b', true],
+    ['repo:*/*', 'org:a', false],
+    ['org:*', 'org:acme', true],
+    ['org:*', 'repo:acme/x', false],
+    ['repo:myorg/app', 'repo:myorg/app', true],
+    ['repo:myorg/app', 'repo:myorg/app2', false],
+    ['repo:myorg/app', 'repo:myorg/ap', false],
+    ['repo:myorg/app*', 'repo:myorg/application', true],
+    ['repo:myorg/app-*', 'repo:myorg/application', false],
+    ['repo:my*/x', 'repo:myorg/x', true],
+    ['repo:my*/x', 'repo:myorg/y', false],
+    ['repo:*org/x', 'repo:myorg/x', true],
+    ['repo:*org/x', 'repo:myorg2/x', false],
+    ['repo:a*b/x', 'repo:a/b/x', false],
+    ['repo:a*b*c/x', 'repo:abbbc/x', true],
+    ['scim:acme', 'scim:acme', true],
+    ['scim:acme', 'org:acme', false],
+  ])('%s covers %s: %s', (grant, resource, covered) => {
+    expect(globCovers(grant, resource)).toBe(covered);
   });
 });

@@ -72,7 +72,14 @@ describe('refused arguments send nothing', () => {
     expect(result.text).toMatch(/Nothing was sent to Docker Hub\.$/);
     expect(h.hub.requests).toEqual([]);
     expect(h.audit).toEqual([
-      expect.objectContaining({ agent: 'local', tool, decision: 'invalid', resources: [] }),
+      expect.objectContaining({
+        agent: 'local',
+        tool,
+        decision: 'deny',
+        outcome: 'denied',
+        resources: [],
+        reason: expect.stringMatching(/^invalid arguments: /),
+      }),
     ]);
   });
 });
@@ -93,7 +100,12 @@ describe('the default policy', () => {
         tool: 'create_repository',
         access: 'write',
         resources: ['repo:acme/sneaky'],
-        decision: 'denied',
+        decision: 'deny',
+        outcome: 'denied',
+        hub_status: null,
+        transport: 'stdio',
+        session: null,
+        arguments: { namespace: 'acme', name: 'sneaky' },
       }),
     ]);
   });
@@ -157,9 +169,10 @@ describe('the default policy', () => {
         tool: 'get_repository',
         access: 'read',
         resources: ['repo:acme/app'],
-        decision: 'allowed',
+        decision: 'allow',
+        reason: 'granted by repo:*/* (read)',
         outcome: 'ok',
-        status: 200,
+        hub_status: 200,
       }),
     ]);
     expect(h.audit[0]?.duration_ms).toBeGreaterThanOrEqual(0);
@@ -175,7 +188,12 @@ describe('tool names', () => {
       ).rejects.toThrow(/Unknown tool/);
       expect(h.hub.requests).toEqual([]);
       expect(h.audit).toEqual([
-        expect.objectContaining({ decision: 'denied', reason: 'unknown tool' }),
+        expect.objectContaining({
+          decision: 'deny',
+          outcome: 'denied',
+          reason: 'unknown tool',
+          access: null,
+        }),
       ]);
     },
   );

@@ -1,0 +1,25 @@
+/** `hubgate check`: validate the policy and show what each agent may do. */
+import type { Config } from '../config/types.js';
+import { visibleTools } from '../server.js';
+import { catalog } from '../tools/index.js';
+
+export function describeConfig(config: Config): string {
+  const lines = [`${config.source ?? 'built-in default (no config file)'}: valid`];
+  for (const agent of config.agents.values()) {
+    const marks = [agent.name === config.defaultAgent ? 'default' : undefined].filter(Boolean);
+    lines.push('', `agent ${agent.name}${marks.length ? ` (${marks.join(', ')})` : ''}`);
+    lines.push(`  credential: ${agent.credential ?? 'none (anonymous)'}`);
+    if (agent.scimCredential) lines.push(`  scim credential: ${agent.scimCredential}`);
+    lines.push(`  keys: ${agent.keys.length}`);
+    lines.push(
+      `  grants: ${agent.grants.length ? agent.grants.map((g) => `${g.resource}=${g.access}`).join(', ') : 'none (every call is refused)'}`,
+    );
+    if (agent.tools?.allow) lines.push(`  tools allowed: ${agent.tools.allow.join(', ')}`);
+    if (agent.tools?.deny) lines.push(`  tools denied: ${agent.tools.deny.join(', ')}`);
+    const tools = visibleTools(agent, catalog).map((entry) => entry.name);
+    lines.push(
+      `  sees ${tools.length} of ${catalog.length} tools: ${tools.join(', ') || '(none)'}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

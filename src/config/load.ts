@@ -1,0 +1,135 @@
+/**
+ * Reading the config file: YAML or JSON by extension, `${VAR}` interpolation, schema validation,
+ * and every problem reported as `file: field.path: rule`, all at once, so one run shows them all.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { Grant } from '../policy/types.js';
+import { type InterpolationProblem, interpolate } from './interpolate.js';
+import { type ConfigFile, configSchema } from './schema.js';
+import type { AgentConfig, Config, CredentialConfig } from './types.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(problems.map((problem) => `${source}: ${problem}`).join('\n'));
+  }
+}
+
+/** `agents.ci-bot.grants[2].access` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      const text = String(segment);
+      if (/^[A-Za-z0-9_-]+$/.test(text)) return index === 0 ? text : `.${text}`;
+      return `[${JSON.stringify(text)}]`;
+    })
+    .join('');
+}
+
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, [
+      code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`,
+    ]);
+  }
+  return parseConfig(text, file, env);
+}
+
+export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv): Config {
+  const document = parseByExtension(text, source);
+  const problems: InterpolationProblem[] = [];
+  const interpolated = interpolate(document, env, problems);
+  if (problems.length > 0) {
+    throw new ConfigError(
+      source,
+      problems.map((problem) => `${formatPath(problem.path) || '(top level)'}: ${problem.message}`),
+    );
+  }
+  const parsed = configSchema.safeParse(interpolated ?? {});
+  if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
+  return toConfig(parsed.data, source);
+}
+
+function parseByExtension(text: string, source: string): unknown {
+  const extension = extname(source).toLowerCase();
+  if (extension === '.json') {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(source, [`is not valid JSON: ${(error as Error).message}`]);
+    }
+  }
+  if (extension === '.yaml' || extension === '.yml') {
+    const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (document.errors.length > 0) {
+      throw new ConfigError(
+        source,
+        document.errors.map((error) => {
+          const position = error.linePos?.[0];
+          const where = position ? `line ${position.line}, column ${position.col}: ` : '';
+          // prettyErrors appends " at line L, column C:" and a snippet; keep the sentence.
+          const sentence = (error.message.split('\n')[0] ?? '').replace(
+            / at line \d+, column \d+:$/,
+            '',
+          );
+          return `${where}is not valid YAML: ${sentence}`;
+        }),
+      );
+    }
+    return document.toJS();
+  }
+  throw new ConfigError(source, ['must end in .yaml, .yml or .json']);
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const where = formatPath(issue.path) || '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+      return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+      return `${where}: is required`;
+    }
+    if (issue.code === 'invalid_key')
+      return `${where}: name ${issue.issues[0]?.message ?? 'is invalid'}`;
+    return `${where}: ${issue.message}`;
+  });
+}
+
+function toConfig(file: ConfigFile, source: string): Config {
+  const credentials = new Map<string, CredentialConfig>();
+  for (const [name, value] of Object.entries(file.credentials)) {
+    credentials.set(
+      name,
+      value.scim_token !== undefined
+        ? { kind: 'scim', name, org: value.org as string, token: value.scim_token }
+        : { kind: 'hub', name, username: value.username as string, secret: value.secret as string },
+    );
+  }
+  const agents = new Map<string, AgentConfig>();
+  for (const [name, value] of Object.entries(file.agents)) {
+    const agent: AgentConfig = { name, grants: value.grants as Grant[], keys: value.keys };
+    if (value.credential) agent.credential = value.credential;
+    if (value.scim_credential) agent.scimCredential = value.scim_credential;
+    if (value.tools) agent.tools = value.tools;
+    agents.set(name, agent);
+  }
+  const names = [...agents.keys()];
+  const defaultAgent = file.default_agent ?? (names.length === 1 ? names[0] : undefined);
+  const config: Config = { source, credentials, agents };
+  if (defaultAgent) config.defaultAgent = defaultAgent;
+  if (file.hub?.url) config.hubUrl = file.hub.url;
+  if (file.audit?.file) config.auditFile = file.audit.file;
+  return config;
+}

@@ -1,0 +1,40 @@
+/** The configuration after loading: validated, interpolated, cross-checked. */
+import type { AgentPolicy } from '../policy/types.js';
+
+/** A Docker Hub identity: username (or org name) + PAT, org access token or password. */
+export interface HubCredentialConfig {
+  kind: 'hub';
+  name: string;
+  username: string;
+  secret: string;
+}
+
+/** A SCIM bearer token for one organization: only the SCIM tools use it. */
+export interface ScimCredentialConfig {
+  kind: 'scim';
+  name: string;
+  org: string;
+  token: string;
+}
+
+export type CredentialConfig = HubCredentialConfig | ScimCredentialConfig;
+
+export interface AgentConfig extends AgentPolicy {
+  /** Name of the Docker Hub credential the agent calls with; anonymous without one. */
+  credential?: string;
+  /** Name of the SCIM credential the SCIM tools use. */
+  scimCredential?: string;
+  /** `sha256:<hex>` of the agent's API keys, for the HTTP service. */
+  keys: string[];
+}
+
+export interface Config {
+  /** The file it came from, or undefined for the built-in default. */
+  source?: string;
+  hubUrl?: string;
+  credentials: ReadonlyMap<string, CredentialConfig>;
+  agents: ReadonlyMap<string, AgentConfig>;
+  /** The stdio agent when none is named; undefined when the file has several and names none. */
+  defaultAgent?: string;
+  auditFile?: string;
+}
