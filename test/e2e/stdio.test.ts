@@ -95,8 +95,8 @@ describe('hubgate over stdio', () => {
     const audits = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'audit');
     expect(audits.map((a) => [a.audit.tool, a.audit.decision])).toEqual(
       expect.arrayContaining([
-        ['get_tag', 'allowed'],
-        ['create_repository', 'denied'],
+        ['get_tag', 'allow'],
+        ['create_repository', 'deny'],
       ]),
     );
     expect(stderr).not.toContain(SEED.pats.aliceRead);

@@ -1,0 +1,254 @@
+/** The operator's commands, run as the built CLI: check, explain, key, tools, and serving a config. */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { describe, expect, it } from 'vitest';
+import { SEED, startFakeHub } from '../fake-hub/index.js';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const exec = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'hubgate-cli-'));
+
+async function hubgate(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const policy = file(
+  'hubgate.yaml',
+  `credentials:
+  me: { username: alice, secret: "\${ALICE_PAT}" }
+agents:
+  ci-bot:
+    credential: me
+    grants:
+      - { resource: "repo:myorg/app-*", access: write }
+      - { resource: "repo:library/*", access: read }
+    tools: { deny: [update_repository] }
+  assistant:
+    grants: [{ resource: "repo:*/*", access: read }, { resource: catalog, access: read }]
+default_agent: ci-bot
+`,
+);
+const env = { ALICE_PAT: 'dckr_pat_canary' };
+
+describe('hubgate check', () => {
+  it('prints each agent with its grants and the tools it sees', async () => {
+    const { code, stdout } = await hubgate(['check', '--config', policy], env);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`${policy}: valid`);
+    expect(stdout).toContain('agent ci-bot (default)\n  credential: me');
+    expect(stdout).toContain('  grants: repo:myorg/app-*=write, repo:library/*=read');
+    expect(stdout).toContain('  tools denied: update_repository');
+    expect(stdout).toMatch(
+      /agent ci-bot[\s\S]*sees 9 of 15 tools: list_repositories, get_repository, check_repository, create_repository, verify_immutable_tags, list_tags, check_tags, get_tag, check_tag\n/,
+    );
+    expect(stdout).toMatch(
+      /agent assistant\n {2}credential: none \(anonymous\)[\s\S]*search_catalog/,
+    );
+    expect(stdout).not.toContain('canary');
+  });
+
+  it('exits 1 with every problem, its file and field path', async () => {
+    const bad = file(
+      'bad.yaml',
+      'agents:\n  ci-bot:\n    grants:\n      - { resource: "repo:x/y", access: owner }\n    credential: ghost\n',
+    );
+    const { code, stdout, stderr } = await hubgate(['check', '--config', bad]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `hubgate: invalid configuration\n${bad}: agents.ci-bot.grants[0].access: must be read, write or admin\n`,
+    );
+    const missingVar = await hubgate(['check', '--config', policy]);
+    expect(missingVar.stderr).toContain(
+      `${policy}: credentials.me.secret: environment variable ALICE_PAT is not set`,
+    );
+  });
+
+  it('describes the built-in default without a config file', async () => {
+    const { code, stdout } = await hubgate(['check', '--grant', 'repo:acme/*=admin']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('agent local (default)');
+    expect(stdout).toContain('grants: repo:acme/*=admin');
+  });
+});
+
+describe('hubgate explain', () => {
+  it('shows an allowed call, its resources, the deciding grant and the Hub call', async () => {
+    const { code, stdout } = await hubgate(
+      [
+        'explain',
+        '--config',
+        policy,
+        '--tool',
+        'create_repository',
+        '--args',
+        '{"namespace":"myorg","name":"app-api"}',
+      ],
+      env,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      [
+        'allow: create_repository for agent ci-bot',
+        '  needs: write on repo:myorg/app-api',
+        '  decided by: repo:myorg/app-*=write',
+        '  would call: POST /v2/namespaces/myorg/repositories',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows a refusal with its reason, for another agent', async () => {
+    const { stdout } = await hubgate(
+      [
+        'explain',
+        '--config',
+        policy,
+        '--agent',
+        'assistant',
+        '--tool',
+        'create_repository',
+        '--args',
+        '{"namespace":"myorg","name":"app-api"}',
+      ],
+      env,
+    );
+    expect(stdout).toBe(
+      [
+        'deny: create_repository for agent assistant',
+        '  needs: write on repo:myorg/app-api',
+        '  reason: agent "assistant" has no grant for write on repo:myorg/app-api (needed by create_repository)',
+        '',
+      ].join('\n'),
+    );
+    const invalid = await hubgate([
+      'explain',
+      '--tool',
+      'get_tag',
+      '--args',
+      '{"namespace":"../x"}',
+    ]);
+    expect(invalid.stdout).toMatch(
+      /^deny: get_tag for agent local\n {2}invalid arguments: namespace: must be/,
+    );
+  });
+
+  it('refuses an unknown tool or agent with exit 1', async () => {
+    expect((await hubgate(['explain', '--tool', 'drop_everything'])).stderr).toContain(
+      'there is no tool "drop_everything"',
+    );
+    const unknownAgent = await hubgate(
+      ['explain', '--config', policy, '--agent', 'ghost', '--tool', 'get_tag'],
+      env,
+    );
+    expect(unknownAgent.code).toBe(1);
+    expect(unknownAgent.stderr).toContain('no agent named "ghost" (agents: ci-bot, assistant)');
+  });
+});
+
+describe('hubgate key and tools', () => {
+  it('key prints a fresh key and the sha256 line that matches it', async () => {
+    const first = await hubgate(['key']);
+    const second = await hubgate(['key']);
+    const key = /^key: {4}(hgk_[A-Za-z0-9_-]{43})$/m.exec(first.stdout)?.[1];
+    const hash = /^config: (sha256:[0-9a-f]{64})$/m.exec(first.stdout)?.[1];
+    expect(key).toBeDefined();
+    expect(hash).toBe(
+      `sha256:${createHash('sha256')
+        .update(key ?? '')
+        .digest('hex')}`,
+    );
+    expect(second.stdout).not.toContain(key ?? 'none');
+    // The line pastes into a config that check accepts.
+    const withKey = file('keyed.yaml', `agents:\n  bot:\n    keys: ["${hash}"]\n`);
+    expect((await hubgate(['check', '--config', withKey])).code).toBe(0);
+  });
+
+  it('tools lists every tool with its level and resources', async () => {
+    const { stdout } = await hubgate(['tools']);
+    expect(stdout.trim().split('\n')).toHaveLength(15);
+    expect(stdout).toMatch(
+      /^assign_repository_group +admin +repo:\{namespace\}\/\{repository\} \+ org:\{namespace\} \(read\) +Give a team access/m,
+    );
+  });
+});
+
+describe('serving a config file', () => {
+  it('acts as the chosen agent with its credential and writes the audit file', async () => {
+    const hub = await startFakeHub();
+    const audit = join(dir, 'audit.ndjson');
+    const config = file(
+      'serve.yaml',
+      `hub: { url: "${hub.url}" }
+credentials:
+  alice: { username: alice, secret: "\${ALICE_PAT}" }
+agents:
+  reader: { credential: alice, grants: [{ resource: "repo:alice/*", access: read }] }
+  other: {}
+audit: { file: "${audit}" }
+`,
+    );
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [cli, '--config', config, '--agent', 'reader'],
+      env: { PATH: process.env.PATH ?? '', ALICE_PAT: SEED.pats.aliceRead },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'e2e', version: '0' });
+    try {
+      await client.connect(transport);
+      const result = await client.callTool({
+        name: 'get_repository',
+        arguments: { namespace: 'alice', repository: 'tools' },
+      });
+      expect(result.isError).toBeFalsy();
+      const refused = await client.callTool({
+        name: 'get_repository',
+        arguments: { namespace: 'library', repository: 'nginx' },
+      });
+      expect(refused.isError).toBe(true);
+      const records = readFileSync(audit, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(records.map((r) => [r.agent, r.tool, r.decision])).toEqual([
+        ['reader', 'get_repository', 'allow'],
+        ['reader', 'get_repository', 'deny'],
+      ]);
+      expect(hub.tokenExchanges()).toBe(1);
+    } finally {
+      await client.close();
+      await hub.close();
+    }
+  });
+
+  it('refuses to start on an invalid config, or without a chosen agent', async () => {
+    const bad = await hubgate(['--config', file('x.json', '{"agents":{}}')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('agents: must define at least one agent');
+    const two = await hubgate(['--config', file('two.yaml', 'agents: { a: {}, b: {} }\n')]);
+    expect(two.code).toBe(1);
+    expect(two.stderr).toContain('several agents (a, b) and none chosen');
+  });
+});
