@@ -1,6 +1,7 @@
 /** The README is the front door: its examples must stay true as the code changes. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
 import { USAGE } from '../src/options.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -13,6 +14,13 @@ describe('README', () => {
     const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] as string);
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) expect(() => JSON.parse(block)).not.toThrow();
+  });
+
+  it('holds YAML configs that load', () => {
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    const env = { DOCKER_HUB_USERNAME: 'me', DOCKER_HUB_TOKEN: 't', MYORG_CI_TOKEN: 't' };
+    for (const block of blocks) expect(parseConfig(block, 'README.yaml', env).agents.size).toBe(1);
   });
 
   it('names only npm scripts that exist', () => {
@@ -28,7 +36,7 @@ describe('README', () => {
     const flags = new Set(section.match(/--[a-z][a-z-]+/g));
     const variables = new Set(readme.match(/\b(?:HUBGATE|DOCKER_HUB)_[A-Z_]+/g));
     expect(flags.size).toBeGreaterThanOrEqual(5);
-    for (const flag of flags) expect(USAGE, flag).toContain(flag);
-    for (const variable of variables) expect(USAGE, variable).toContain(variable);
+    for (const flag of flags) expect(USAGE.serve + USAGE.explain, flag).toContain(flag);
+    for (const variable of variables) expect(USAGE.serve, variable).toContain(variable);
   });
 });

@@ -1,0 +1,31 @@
+/** Every example config is one `hubgate check` accepts, and gives its agents what it says. */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../src/config/load.js';
+import { authorize } from '../src/policy/authorize.js';
+
+const dir = fileURLToPath(new URL('../examples/', import.meta.url));
+const env = {
+  DOCKER_HUB_USERNAME: 'me',
+  DOCKER_HUB_TOKEN: 'dckr_pat_x',
+  MYORG_CI_TOKEN: 'dckr_oat_x',
+};
+
+describe('examples/', () => {
+  it.each(readdirSync(dir).filter((name) => name.endsWith('.yaml')))('%s is valid', (name) => {
+    expect(loadConfigFile(`${dir}${name}`, env).agents.size).toBeGreaterThan(0);
+  });
+
+  it('the CI bot writes app-* repositories of myorg and nothing else of it', () => {
+    const bot = loadConfigFile(`${dir}ci-bot.yaml`, env).agents.get('ci-bot');
+    if (!bot) throw new Error('no ci-bot');
+    const can = (tool: string, resource: string, access: 'read' | 'write' | 'admin') =>
+      authorize(bot, tool, [{ resource, access }]).allowed;
+    expect(can('create_repository', 'repo:myorg/app-api', 'write')).toBe(true);
+    expect(can('create_repository', 'repo:myorg/web', 'write')).toBe(false);
+    expect(can('get_tag', 'repo:library/nginx', 'read')).toBe(true);
+    expect(can('create_repository', 'repo:library/nginx', 'write')).toBe(false);
+    expect(can('update_immutable_tags', 'repo:myorg/app-api', 'admin')).toBe(false);
+  });
+});
