@@ -4,7 +4,10 @@ import { catalog } from '../tools/index.js';
 export function describeTools(): string {
   const rows = catalog.map((entry) => {
     const resources = entry.resources
-      .map((r) => (typeof r === 'string' ? r : `${r.template} (${r.access})`))
+      .map((r) => {
+        if (typeof r === 'string') return r;
+        return `${r.template} (${typeof r.access === 'string' ? r.access : r.note})`;
+      })
       .join(' + ');
     return [entry.name, entry.access, resources, entry.title];
   });

@@ -7,8 +7,11 @@ import type { HubConnection, HubRequest, HubResponse } from './connection.js';
 import { HubAuthError, HubResponseError, hubMessageOf } from './errors.js';
 
 export interface HubCallOptions {
-  /** HEAD-style checks: a 404 is an answer ("absent"), not an error. */
-  notFoundIsAnswer?: boolean;
+  /**
+   * Non-2xx statuses that answer the question rather than fail it: 404 for HEAD checks
+   * ("absent"), 400 for delete-images (the warnings to acknowledge).
+   */
+  answerStatuses?: readonly number[];
 }
 
 /** The last rate-limit figures the Hub reported for this identity. */
@@ -52,7 +55,7 @@ export class HubClient {
     }
     this.noteRateLimit(response.headers);
     if (response.status >= 200 && response.status < 300) return response;
-    if (response.status === 404 && options.notFoundIsAnswer) return response;
+    if (options.answerStatuses?.includes(response.status)) return response;
     throw toResponseError(request, response);
   }
 

@@ -1,5 +1,7 @@
 /** The catalog: every implemented row of CATALOG.md, in its order. */
 import { accountTools } from './account.js';
+import { imageTools } from './images.js';
+import { inviteTools } from './invites.js';
 import { repositoryTools } from './repositories.js';
 import { searchTools } from './search.js';
 import { tagTools } from './tags.js';
@@ -8,6 +10,8 @@ import type { ToolEntry } from './types.js';
 export const catalog: readonly ToolEntry[] = Object.freeze([
   ...repositoryTools,
   ...tagTools,
+  ...imageTools,
+  ...inviteTools,
   ...searchTools,
   ...accountTools,
 ]);

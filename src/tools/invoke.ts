@@ -85,7 +85,7 @@ export async function invokeTool(
       return failure(`Refused by hubgate policy: ${reason}. Nothing was changed on Docker Hub.`);
     }
     const response = await context.hub.request(await buildRequest(context, entry, args, signal), {
-      notFoundIsAnswer: entry.notFoundIsAnswer,
+      answerStatuses: entry.answerStatuses,
     });
     const result = shapeResult(context.agent, entry, args, response);
     audit({

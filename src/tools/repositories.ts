@@ -67,7 +67,7 @@ export const repositoryTools: ToolEntry[] = [
     access: 'read',
     resources: [REPO],
     hints: ['RO'],
-    notFoundIsAnswer: true,
+    answerStatuses: [404],
     shape: existence,
   },
   {

@@ -10,8 +10,8 @@ import type { Args, ResourceTemplate, ToolEntry } from './types.js';
 
 const PLACEHOLDER = /\{([a-z_]+)(?:\[\]\.([a-z_]+))?\}/g;
 
-function templateOf(resource: ResourceTemplate): { template: string; access?: Access } {
-  return typeof resource === 'string' ? { template: resource } : resource;
+function templateOf(resource: ResourceTemplate) {
+  return typeof resource === 'string' ? { template: resource, access: undefined } : resource;
 }
 
 function text(entry: ToolEntry, name: string, value: unknown): string {
@@ -25,7 +25,10 @@ function text(entry: ToolEntry, name: string, value: unknown): string {
 /** Every filling of one template: one, or one per item of the array it names. */
 function expand(entry: ToolEntry, template: string, args: Args): string[] {
   const arrayField = [...template.matchAll(PLACEHOLDER)].find((match) => match[2]);
-  const items = arrayField ? (args[arrayField[1] as string] as unknown[] | undefined) : [undefined];
+  // An optional list left out names no resources; its schema decides whether it may be absent.
+  const items = arrayField
+    ? ((args[arrayField[1] as string] as unknown[] | undefined) ?? [])
+    : [undefined];
   if (!Array.isArray(items)) throw new Error(`${entry.name}: "${arrayField?.[1]}" is not a list`);
   return items.map((item) =>
     template.replace(PLACEHOLDER, (_, name: string, field?: string) =>
@@ -40,7 +43,8 @@ function expand(entry: ToolEntry, template: string, args: Args): string[] {
 export function resourceNeeds(entry: ToolEntry, args: Args): ResourceNeed[] {
   const needs: ResourceNeed[] = [];
   for (const resource of entry.resources) {
-    const { template, access = entry.access } = templateOf(resource);
+    const { template, access: levelOf = entry.access } = templateOf(resource);
+    const access = typeof levelOf === 'function' ? levelOf(args) : levelOf;
     for (const filled of expand(entry, template, args)) {
       if (!needs.some((need) => need.resource === filled && need.access === access)) {
         needs.push({ resource: filled, access });
@@ -50,10 +54,14 @@ export function resourceNeeds(entry: ToolEntry, args: Args): ResourceNeed[] {
   return needs;
 }
 
-/** The resources of a call with every argument unknown: `repo:*\/*` for a repository tool. */
+/**
+ * The resources of a call with every argument unknown: `repo:*\/*` for a repository tool. A level
+ * that depends on the arguments counts as the tool's own, the least any call needs.
+ */
 export function possibleNeeds(entry: ToolEntry): ResourceNeed[] {
   return entry.resources.map((resource) => {
-    const { template, access = entry.access } = templateOf(resource);
-    return { resource: template.replace(PLACEHOLDER, '*'), access };
+    const { template, access } = templateOf(resource);
+    const level: Access = typeof access === 'string' ? access : entry.access;
+    return { resource: template.replace(PLACEHOLDER, '*'), access: level };
   });
 }

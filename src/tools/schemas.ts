@@ -72,3 +72,16 @@ export const immutableTagRule = z
     /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/,
     "must match the Hub's rule format [a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
   );
+
+/** Every organization name is `org` in hubgate's tools (the spec says name, org_name, account). */
+export const org = hubName('Organization name, e.g. "myorg"');
+
+export const digest = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 lowercase hex digits')
+  .describe('Image digest, "sha256:…"');
+
+export const dateTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z',
+});

@@ -33,7 +33,7 @@ export const tagTools: ToolEntry[] = [
     access: 'read',
     resources: [REPO],
     hints: ['RO'],
-    notFoundIsAnswer: true,
+    answerStatuses: [404],
     shape: existence,
   },
   {
@@ -60,7 +60,7 @@ export const tagTools: ToolEntry[] = [
     access: 'read',
     resources: [REPO],
     hints: ['RO'],
-    notFoundIsAnswer: true,
+    answerStatuses: [404],
     shape: existence,
   },
 ];

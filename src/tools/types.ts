@@ -14,7 +14,11 @@ export type Args = Record<string, unknown>;
  * A `*` segment means "some resource here" (listing a namespace); arguments can never contain one.
  * The object form checks a different level than the tool's own (`org:{namespace}` at read).
  */
-export type ResourceTemplate = string | { template: string; access: Access };
+export type ResourceTemplate =
+  | string
+  | { template: string; access: Access }
+  /** A level that depends on the arguments, with a note saying how, for people. */
+  | { template: string; access: (args: Args) => Access; note: string };
 
 /** Flags as CATALOG.md's hints column gives them: RO, D, I. openWorldHint is always true. */
 export type Hint = 'RO' | 'D' | 'I';
@@ -44,8 +48,8 @@ export interface ToolEntry {
   identityParams?: readonly 'username'[];
   /** The call makes no sense anonymously: refuse it before sending anything. */
   needsCredential?: boolean;
-  /** A 404 answers the question ("absent") instead of being an error: HEAD checks. */
-  notFoundIsAnswer?: boolean;
+  /** Non-2xx statuses that are answers to shape, not errors: 404 for HEAD checks. */
+  answerStatuses?: readonly number[];
   /**
    * For list tools over several resources: the resource each item is, so the items the agent may
    * not read are dropped from the result (`list_repositories`).

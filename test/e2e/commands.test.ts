@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
+import { catalog } from '../../src/tools/index.js';
 import { SEED, startFakeHub } from '../fake-hub/index.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -60,7 +61,7 @@ describe('hubgate check', () => {
     expect(stdout).toContain('  grants: repo:myorg/app-*=write, repo:library/*=read');
     expect(stdout).toContain('  tools denied: update_repository');
     expect(stdout).toMatch(
-      /agent ci-bot[\s\S]*sees 9 of 15 tools: list_repositories, get_repository, check_repository, create_repository, verify_immutable_tags, list_tags, check_tags, get_tag, check_tag\n/,
+      /agent ci-bot[\s\S]*sees 12 of 23 tools: list_repositories, get_repository, check_repository, create_repository, verify_immutable_tags, list_tags, check_tags, get_tag, check_tag, get_images_summary, list_images, list_image_tags\n/,
     );
     expect(stdout).toMatch(
       /agent assistant\n {2}credential: none \(anonymous\)[\s\S]*search_catalog/,
@@ -187,7 +188,7 @@ describe('hubgate key and tools', () => {
 
   it('tools lists every tool with its level and resources', async () => {
     const { stdout } = await hubgate(['tools']);
-    expect(stdout.trim().split('\n')).toHaveLength(15);
+    expect(stdout.trim().split('\n')).toHaveLength(catalog.length);
     expect(stdout).toMatch(
       /^assign_repository_group +admin +repo:\{namespace\}\/\{repository\} \+ org:\{namespace\} \(read\) +Give a team access/m,
     );

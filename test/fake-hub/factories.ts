@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { HubState, RepoRecord, TagRecord } from './state.js';
+import type { HubState, ManifestRecord, RepoRecord, TagRecord } from './state.js';
 
 const BASE_MS = Date.parse('2025-01-01T00:00:00.000Z');
 const DAY_MS = 86_400_000;
@@ -11,6 +11,13 @@ export function seedTime(days: number): string {
 
 export function digestOf(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/** A v4-shaped UUID derived from the text, so seeded ids stay the same across runs. */
+export function uuidOf(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export interface Platform {
@@ -105,7 +112,31 @@ export function addRepo(state: HubState, input: NewRepo): RepoRecord {
     source: null,
     tags: [],
     groups: [],
+    manifests: [],
   };
   state.repos.push(repo);
   return repo;
+}
+
+export interface NewManifest {
+  /** Seeds the digest, e.g. 'acme/app@v0.9.0'. */
+  ref: string;
+  pushedAt: string;
+  previousTags?: string[];
+  status?: 'active' | 'inactive';
+  lastPulled?: string | null;
+}
+
+/** Adds an untagged manifest (an image no current tag points at). */
+export function addManifest(repo: RepoRecord, input: NewManifest): ManifestRecord {
+  const manifest: ManifestRecord = {
+    digest: digestOf(input.ref),
+    media_type: 'application/vnd.oci.image.manifest.v1+json',
+    previous_tags: [...(input.previousTags ?? [])],
+    last_pushed: input.pushedAt,
+    last_pulled: input.lastPulled === undefined ? null : input.lastPulled,
+    status: input.status ?? 'inactive',
+  };
+  repo.manifests.push(manifest);
+  return manifest;
 }

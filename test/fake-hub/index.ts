@@ -8,12 +8,38 @@ import { createHubServer } from './server.js';
 import type { FakeHub, FakeHubOptions, RecordedRequest } from './types.js';
 
 export type { Caller } from './auth.js';
-export type { NewRepo, NewTag, Platform } from './factories.js';
-export { AMD64, ARM64, addRepo, addTag, digestOf, seedTime } from './factories.js';
+export type { NewManifest, NewRepo, NewTag, Platform } from './factories.js';
+export {
+  AMD64,
+  ARM64,
+  addManifest,
+  addRepo,
+  addTag,
+  digestOf,
+  seedTime,
+  uuidOf,
+} from './factories.js';
 export type { Reply } from './reply.js';
 export type { Route, RouteContext } from './router.js';
 export { SEED } from './seed.js';
 export type * from './state.js';
+export {
+  appendAudit,
+  auditEventsOf,
+  deleteImage,
+  findGroup,
+  findInvite,
+  findOrgToken,
+  findPat,
+  findRepo,
+  findScimUser,
+  findTag,
+  imageStatus,
+  invitesOf,
+  namespacePlan,
+  removeOrgMember,
+  repoImages,
+} from './state.js';
 export type { FakeHub, FakeHubOptions, Fault, RecordedRequest } from './types.js';
 
 const TOKEN_PATH = '/v2/auth/token';

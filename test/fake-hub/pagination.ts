@@ -37,20 +37,43 @@ function pageUrl(ctx: RouteContext, page: number): string {
   return `${ctx.baseUrl}${ctx.path}?${query.toString()}`;
 }
 
+export interface PageSlice<T> {
+  /** Every item across all pages. */
+  count: number;
+  next: string | null;
+  previous: string | null;
+  items: T[];
+}
+
+/** One page of the items with its absolute links; 404 past the last page, as the Hub does. */
+export function pageSlice<T>(
+  ctx: RouteContext,
+  items: readonly T[],
+  paging: Paging = parsePaging(ctx.query),
+): PageSlice<T> {
+  const { page, pageSize } = paging;
+  const start = (page - 1) * pageSize;
+  if (page > 1 && start >= items.length) throw notFound({ page: String(page) });
+  const end = start + pageSize;
+  return {
+    count: items.length,
+    next: end < items.length ? pageUrl(ctx, page + 1) : null,
+    previous: page > 1 ? pageUrl(ctx, page - 1) : null,
+    items: items.slice(start, end),
+  };
+}
+
 export function paginate<T>(
   ctx: RouteContext,
   items: readonly T[],
   present: (item: T) => unknown,
   paging: Paging = parsePaging(ctx.query),
 ): Reply {
-  const { page, pageSize } = paging;
-  const start = (page - 1) * pageSize;
-  if (page > 1 && start >= items.length) throw notFound({ page: String(page) });
-  const end = start + pageSize;
+  const slice = pageSlice(ctx, items, paging);
   return ok({
-    count: items.length,
-    next: end < items.length ? pageUrl(ctx, page + 1) : null,
-    previous: page > 1 ? pageUrl(ctx, page - 1) : null,
-    results: items.slice(start, end).map(present),
+    count: slice.count,
+    next: slice.next,
+    previous: slice.previous,
+    results: slice.items.map(present),
   });
 }

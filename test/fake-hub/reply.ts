@@ -4,6 +4,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of JSON (set Content-Type in headers), e.g. a CSV export. */
+  text?: string;
 }
 
 /** Thrown by handlers and helpers to answer early; the server turns it into the response. */
@@ -18,6 +20,10 @@ export class ReplyError extends Error {
 
 export function ok(body: unknown, status = 200): Reply {
   return { status, body };
+}
+
+export function noContent(): Reply {
+  return { status: 204 };
 }
 
 export function txnid(): string {
@@ -53,4 +59,25 @@ export function unauthorized(detail: string): ReplyError {
 
 export function forbidden(detail: string): ReplyError {
   return new ReplyError({ status: 403, body: { detail } });
+}
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json';
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** A SCIM answer: the JSON body with SCIM's own content type. */
+export function scimReply(body: unknown, status = 200): Reply {
+  return { status, body, headers: { 'Content-Type': SCIM_CONTENT_TYPE } };
+}
+
+/** SCIM's error shape (RFC 7644 §3.12): the status is a string, scimType only for some. */
+export function scimError(status: number, detail: string, scimType?: string): ReplyError {
+  const body: Record<string, unknown> = {
+    schemas: [SCIM_ERROR_SCHEMA],
+    status: String(status),
+    detail,
+  };
+  if (scimType !== undefined) body.scimType = scimType;
+  const reply = scimReply(body, status);
+  if (status === 401) reply.headers = { ...reply.headers, 'WWW-Authenticate': 'Bearer' };
+  return new ReplyError(reply);
 }

@@ -9,6 +9,8 @@ export interface RouteContext {
   /** Path params, each decoded with decodeURIComponent. */
   params: Record<string, string>;
   query: URLSearchParams;
+  /** Request headers as node received them (lower-case names). */
+  headers: Record<string, string | string[] | undefined>;
   body: unknown;
   caller: Caller;
   state: HubState;

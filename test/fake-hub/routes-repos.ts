@@ -1,4 +1,6 @@
-import { canRead, requireRight, requireUser, visibleRepo } from './access.js';
+import { canRead, requireCaller, requireRight, visibleRepo } from './access.js';
+import { auditRepoCreated } from './audit.js';
+import { callerName } from './auth.js';
 import { addRepo } from './factories.js';
 import { paginate, parsePaging } from './pagination.js';
 import { badRequest, conflict, notFound, ok, type Reply } from './reply.js';
@@ -57,7 +59,7 @@ function getRepo(ctx: RouteContext): Reply {
 
 function createRepo(ctx: RouteContext): Reply {
   const namespace = param(ctx, 'namespace');
-  requireUser(ctx);
+  requireCaller(ctx);
   if (!namespaceExists(ctx.state, namespace)) throw notFound({ namespace });
   requireRight(ctx, namespace, 'repo:write');
   const body = objectBody(ctx.body);
@@ -85,11 +87,12 @@ function createRepo(ctx: RouteContext): Reply {
     description: description ?? '',
     full_description: fullDescription ?? '',
   });
+  auditRepoCreated(ctx.state, namespace, name, callerName(ctx.caller));
   return ok(repoView(ctx.state, ctx.caller, repo), 201);
 }
 
 function updateRepo(ctx: RouteContext): Reply {
-  requireUser(ctx);
+  requireCaller(ctx);
   const repo = visibleRepo(ctx, param(ctx, 'namespace'), param(ctx, 'repository'));
   requireRight(ctx, repo.namespace, 'repo:write');
   const body = objectBody(ctx.body);
@@ -111,7 +114,7 @@ function compileRule(field: string, pattern: string): RegExp {
 }
 
 function updateImmutableTags(ctx: RouteContext): Reply {
-  requireUser(ctx);
+  requireCaller(ctx);
   const repo = visibleRepo(ctx, param(ctx, 'namespace'), param(ctx, 'repository'));
   requireRight(ctx, repo.namespace, 'repo:admin');
   const body = objectBody(ctx.body);
@@ -124,7 +127,7 @@ function updateImmutableTags(ctx: RouteContext): Reply {
 }
 
 function verifyImmutableTags(ctx: RouteContext): Reply {
-  requireUser(ctx);
+  requireCaller(ctx);
   const repo = visibleRepo(ctx, param(ctx, 'namespace'), param(ctx, 'repository'));
   requireRight(ctx, repo.namespace, 'repo:read');
   const regex = compileRule('regex', requireString(objectBody(ctx.body), 'regex'));
@@ -138,7 +141,7 @@ function verifyImmutableTags(ctx: RouteContext): Reply {
 const PERMISSIONS = ['read', 'write', 'admin'] as const;
 
 function assignGroup(ctx: RouteContext): Reply {
-  requireUser(ctx);
+  requireCaller(ctx);
   const repo = visibleRepo(ctx, param(ctx, 'namespace'), param(ctx, 'repository'));
   requireRight(ctx, repo.namespace, 'repo:admin');
   const body = objectBody(ctx.body);

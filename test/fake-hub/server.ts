@@ -21,6 +21,12 @@ export interface HubServerDeps {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+function payloadOf(reply: Reply): string {
+  if (reply.status === 204) return '';
+  if (reply.text !== undefined) return reply.text;
+  return reply.body === undefined ? '' : JSON.stringify(reply.body);
+}
+
 function write(
   res: ServerResponse,
   method: string,
@@ -28,8 +34,7 @@ function write(
   rateHeaders: Record<string, string>,
 ): void {
   if (res.headersSent || res.destroyed) return;
-  const payload =
-    reply.body === undefined || reply.status === 204 ? '' : JSON.stringify(reply.body);
+  const payload = payloadOf(reply);
   res.writeHead(reply.status, {
     'Content-Type': 'application/json',
     ...rateHeaders,
@@ -135,6 +140,7 @@ async function handle(deps: HubServerDeps, req: IncomingMessage, res: ServerResp
         path,
         params: match.params,
         query,
+        headers: record.headers,
         body: parsed.body,
         caller,
         state: deps.state,

@@ -29,8 +29,11 @@ function parseCatalog(text: string): Map<string, Row> {
     const call = /\b(GET|HEAD|POST|PUT|PATCH|DELETE) (\/[^\s?]+)/.exec(cells[2] as string);
     if (!call) throw new Error(`no Hub call in the row of ${name}`);
     const access = (cells[3] as string).split(' ')[0] as string;
-    const resourceCell = cells[4] as string;
-    const resources = [{ resource: resourceCell.split(' ')[0] as string, access }];
+    // Row forms: `org:{org from body}`, `repo:{namespace}/{manifests[].repository}, every one`.
+    const resourceCell = (cells[4] as string).replace(/\{(\w+) from body\}/, '{$1}');
+    const resources = [
+      { resource: (resourceCell.split(' ')[0] as string).replace(/,$/, ''), access },
+    ];
     const also = /\(and (\S+) (read|write|admin)\)/.exec(resourceCell);
     if (also) resources.push({ resource: also[1] as string, access: also[2] as string });
     const hints = (cells[5] as string)
@@ -76,7 +79,7 @@ describe('the catalog', () => {
       expect(entry.path).toBe(row.path);
       expect(entry.access).toBe(row.access);
       // Compare with every argument unknown: `{namespace}` and `*` both become `*`.
-      const star = (resource: string) => resource.replace(/\{[a-z_]+\}/g, '*');
+      const star = (resource: string) => resource.replace(/\{[a-z_.[\]]+\}/g, '*');
       expect(possibleNeeds(entry)).toEqual(
         row.resources.map((need) => ({ resource: star(need.resource), access: need.access })),
       );

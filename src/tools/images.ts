@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { dateTime, digest, namespace, page, pageSize, repository, tag } from './schemas.js';
+import { asIs, pageOf } from './shape.js';
+import type { ToolEntry } from './types.js';
+
+const REPO = 'repo:{namespace}/{repository}';
+const IMAGES_PATH = '/v2/namespaces/{namespace}/repositories/{repository}/images';
+const PLAN_NOTE = 'Advanced Image Management: Docker Hub answers 403 without a Pro or Team plan.';
+
+type Json = Record<string, unknown>;
+
+function imageSummary(value: unknown): Json {
+  const image = (value ?? {}) as Json;
+  const tags = Array.isArray(image.tags) ? (image.tags as Json[]) : [];
+  return {
+    digest: image.digest,
+    status: image.status,
+    last_pushed: image.last_pushed,
+    last_pulled: image.last_pulled,
+    tags: tags.filter((t) => t.is_current !== false).map((t) => t.tag ?? t.name),
+  };
+}
+
+/** delete-images answers 200 with metrics, or 400 with what blocks the deletion. */
+function deletionOutcome(response: { status: number; body: unknown }): Json {
+  const body = (response.body ?? {}) as Json;
+  if (response.status < 300) return { deleted: body.dry_run !== true, ...body };
+  const details = ((body.errinfo as Json | undefined)?.details ?? {}) as Json;
+  return {
+    deleted: false,
+    message: body.message ?? body.detail,
+    errors: details.errors ?? [],
+    warnings: details.warnings ?? [],
+    hint: 'Errors cannot be ignored. To delete anyway, repeat the call with the warnings you accept in ignore_warnings.',
+  };
+}
+
+export const imageTools: ToolEntry[] = [
+  {
+    name: 'get_images_summary',
+    title: 'Count active and inactive images',
+    description: `How many images a repository holds, and how many are active or inactive. ${PLAN_NOTE}`,
+    input: z.strictObject({
+      namespace,
+      repository,
+      active_from: dateTime
+        .optional()
+        .describe('Count images pushed or pulled since then as active (default: a month ago)'),
+    }),
+    method: 'GET',
+    path: `${IMAGES_PATH}-summary`,
+    query: ['active_from'],
+    access: 'read',
+    resources: [REPO],
+    hints: ['RO'],
+    shape: asIs,
+  },
+  {
+    name: 'list_images',
+    title: 'List images',
+    description: `List a repository's images (digests) with their status, last push and pull, and current tags. ${PLAN_NOTE}`,
+    input: z.strictObject({
+      namespace,
+      repository,
+      status: z.enum(['active', 'inactive']).optional().describe('Only images of this status'),
+      currently_tagged: z
+        .boolean()
+        .optional()
+        .describe('Only images with (true) or without (false) a current tag'),
+      ordering: z.enum(['last_activity', '-last_activity', 'digest', '-digest']).optional(),
+      active_from: dateTime.optional().describe('Images pushed or pulled since then are active'),
+      page,
+      page_size: pageSize,
+    }),
+    method: 'GET',
+    path: IMAGES_PATH,
+    query: ['status', 'currently_tagged', 'ordering', 'active_from', 'page', 'page_size'],
+    access: 'read',
+    resources: [REPO],
+    hints: ['RO'],
+    shape: pageOf(imageSummary),
+  },
+  {
+    name: 'list_image_tags',
+    title: 'List tags of an image',
+    description: `List the current and past tags of one image (by digest). ${PLAN_NOTE}`,
+    input: z.strictObject({ namespace, repository, digest, page, page_size: pageSize }),
+    method: 'GET',
+    path: `${IMAGES_PATH}/{digest}/tags`,
+    query: ['page', 'page_size'],
+    access: 'read',
+    resources: [REPO],
+    hints: ['RO'],
+    shape: pageOf((value) => {
+      const item = (value ?? {}) as Json;
+      return { tag: item.tag ?? item.name, is_current: item.is_current };
+    }),
+  },
+  {
+    name: 'delete_images',
+    title: 'Delete images',
+    description:
+      'Delete images by digest (their tags go with them). Refused with warnings when an image is ' +
+      'active or tagged: repeat with those warnings in ignore_warnings to go ahead. Try dry_run ' +
+      `first. Needs admin on every repository named. ${PLAN_NOTE}`,
+    input: z.strictObject({
+      namespace,
+      manifests: z
+        .array(z.strictObject({ repository, digest }))
+        .min(1, 'must name at least one image')
+        .max(100, 'must name at most 100 images')
+        .describe('The images to delete'),
+      ignore_warnings: z
+        .array(
+          z.strictObject({
+            repository,
+            digest,
+            warning: z.enum(['is_active', 'current_tag']),
+            tags: z.array(tag).max(100).optional(),
+          }),
+        )
+        .max(200)
+        .optional()
+        .describe('Warnings from a previous answer that you accept'),
+      dry_run: z.boolean().default(false).describe('Check and report, delete nothing'),
+      active_from: dateTime.optional().describe('Images pushed or pulled since then are active'),
+    }),
+    method: 'POST',
+    path: '/v2/namespaces/{namespace}/delete-images',
+    body: ['dry_run', 'active_from', 'manifests', 'ignore_warnings'],
+    access: 'admin',
+    // Every repository named is checked; acknowledging a warning deletes nothing by itself.
+    resources: ['repo:{namespace}/{manifests[].repository}'],
+    hints: ['D'],
+    answerStatuses: [400],
+    shape: deletionOutcome,
+  },
+];

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { org, repository } from './schemas.js';
+import type { Args, ToolEntry } from './types.js';
+
+const inviteId = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an invite id from list_org_invites')
+  .describe('Invite id, from list_org_invites');
+
+/** The invite endpoints take only an id: confirm it is one of this org's before acting on it. */
+const belongsToOrg = {
+  path: '/v2/orgs/{org}/invites',
+  holds: (body: unknown, args: Args) => {
+    const invites = (body as { data?: unknown } | undefined)?.data;
+    return (
+      Array.isArray(invites) &&
+      invites.some((invite) => (invite as { id?: unknown })?.id === args.id)
+    );
+  },
+  refusal: (args: Args) =>
+    `invite ${String(args.id)} is not a pending invite of org ${String(args.org)}`,
+};
+
+export const inviteTools: ToolEntry[] = [
+  {
+    name: 'list_org_invites',
+    title: 'List pending invites',
+    description:
+      "List an organization's pending invitations, with their ids. Needs an owner or editor.",
+    input: z.strictObject({ org }),
+    method: 'GET',
+    path: '/v2/orgs/{org}/invites',
+    access: 'read',
+    resources: ['org:{org}'],
+    hints: ['RO'],
+    shape: (response) => {
+      const data = (response.body as { data?: unknown[] } | undefined)?.data ?? [];
+      return { items: data, count: data.length };
+    },
+  },
+  {
+    name: 'cancel_invite',
+    title: 'Cancel an invite',
+    description:
+      'Cancel a pending invitation. hubgate first checks that the invite belongs to the org ' +
+      'given, and refuses otherwise.',
+    input: z.strictObject({ org, id: inviteId }),
+    method: 'DELETE',
+    path: '/v2/invites/{id}',
+    access: 'write',
+    resources: ['org:{org}'],
+    hints: ['D', 'I'],
+    confirm: belongsToOrg,
+    shape: (_response, args) => ({ cancelled: { org: args.org, id: args.id } }),
+  },
+  {
+    name: 'resend_invite',
+    title: 'Resend an invite',
+    description:
+      'Send a pending invitation again. hubgate first checks that the invite belongs to the org given.',
+    input: z.strictObject({ org, id: inviteId }),
+    method: 'PATCH',
+    path: '/v2/invites/{id}/resend',
+    access: 'write',
+    resources: ['org:{org}'],
+    hints: ['I'],
+    confirm: belongsToOrg,
+    shape: (_response, args) => ({ resent: { org: args.org, id: args.id } }),
+  },
+  {
+    name: 'bulk_invite',
+    title: 'Invite people to an organization',
+    description:
+      'Invite Docker IDs or email addresses to an organization, optionally into a team. Use ' +
+      'dry_run to check the list first. Inviting as owner needs admin on the org.',
+    input: z.strictObject({
+      org,
+      invitees: z
+        .array(z.string().min(1).max(255))
+        .min(1, 'must name at least one invitee')
+        .max(1000, 'must name at most 1000 invitees')
+        .describe('Docker IDs or email addresses'),
+      team: repository.optional().describe('Team (group) to add them to'),
+      role: z.enum(['owner', 'editor', 'member']).default('member').describe('Their role'),
+      dry_run: z.boolean().default(false).describe('Validate only, invite nobody'),
+    }),
+    method: 'POST',
+    path: '/v2/invites/bulk',
+    body: ['org', 'team', 'role', 'invitees', 'dry_run'],
+    access: 'write',
+    resources: [
+      {
+        template: 'org:{org}',
+        access: (args) => (args.role === 'owner' ? 'admin' : 'write'),
+        note: 'write; admin when role is owner',
+      },
+    ],
+    hints: [],
+    shape: (response) => response.body ?? {},
+  },
+];
