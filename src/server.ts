@@ -104,10 +104,13 @@ export function createHubgateServer(options: HubgateServerOptions): Server {
       );
     }
     // Listed or not, the call is checked: hiding a tool is a convenience, not the boundary.
+    const scim = store.scimCredentialOf(agent);
     return invokeTool(
       {
         agent,
         hub: options.clients.for(store.hubCredentialOf(agent)),
+        anonymousHub: options.clients.anonymous,
+        ...(scim ? { scim: { org: scim.org, hub: options.clients.forScim(scim) } } : {}),
         audit: options.audit,
         logger: options.logger,
         transport: options.transport,

@@ -19,7 +19,13 @@ export function explainCall(
     );
   const agent = config.agents.get(agentName);
   if (!agent) throw new UsageError(`--agent: there is no agent "${agentName}"`, 'explain');
-  const prepared = prepareCall(agent, entry, args);
+  const scim = agent.scimCredential ? config.credentials.get(agent.scimCredential) : undefined;
+  const prepared = prepareCall(
+    agent,
+    entry,
+    args,
+    scim?.kind === 'scim' ? { scim_org: scim.org } : {},
+  );
   const head = `${tool} for agent ${agentName}`;
   if (!prepared.valid) return `deny: ${head}\n  invalid arguments: ${prepared.reason}\n`;
   const { decision, needs } = prepared;

@@ -25,9 +25,14 @@ export class HubClient {
   private readonly tokens: TokenSource | undefined;
   readonly rateLimit: RateLimitState = {};
 
+  /**
+   * With a credential, calls carry a bearer from the token exchange; with `staticBearer` (a SCIM
+   * token, used as issued), that bearer; with neither, no Authorization at all.
+   */
   constructor(
     private readonly connection: HubConnection,
     credential?: Credential,
+    private readonly staticBearer?: string,
   ) {
     this.tokens = credential
       ? new TokenSource(credential, (c) => exchangeToken(connection, c))
@@ -35,7 +40,12 @@ export class HubClient {
   }
 
   get anonymous(): boolean {
-    return !this.tokens;
+    return !this.tokens && !this.staticBearer;
+  }
+
+  /** The origin and path prefix requests go to, for checking links the Hub hands back. */
+  get endpoint(): { origin: string; basePath: string } {
+    return { origin: this.connection.origin, basePath: this.connection.basePath };
   }
 
   /** The Docker Hub username behind the credential, or undefined when anonymous. */
@@ -44,7 +54,7 @@ export class HubClient {
   }
 
   async request(request: HubRequest, options: HubCallOptions = {}): Promise<HubResponse> {
-    let bearer = await this.tokens?.token();
+    let bearer = this.staticBearer ?? (await this.tokens?.token());
     let response = await this.connection.send(request, bearer);
     if (response.status === 401 && this.tokens && bearer) {
       // The token may have been revoked or expired early: refresh once and try once more.

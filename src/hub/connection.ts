@@ -39,7 +39,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class HubConnection {
   readonly origin: string;
-  private readonly basePath: string;
+  /** The base URL's own path ('' for https://hub.docker.com), put in front of every request. */
+  readonly basePath: string;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
 

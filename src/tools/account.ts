@@ -27,6 +27,7 @@ export const accountTools: ToolEntry[] = [
       "List the organizations the credential's account belongs to, with its role in each. Does " +
       'not include the personal namespace (see get_current_account). Needs a credential.',
     input: z.strictObject({ page, page_size: pageSize }),
+    paginated: true,
     method: 'GET',
     path: '/v2/user/orgs',
     query: ['page', 'page_size'],

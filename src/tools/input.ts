@@ -3,17 +3,22 @@
  * of a kind), their JSON Schema for tools/list, and validation errors an agent can act on.
  */
 import { type ZodError, z } from 'zod';
-import { detail } from './schemas.js';
+import { allPages, detail, maxItems } from './schemas.js';
 import type { ToolEntry } from './types.js';
 
 const effective = new Map<ToolEntry, z.ZodObject>();
 const jsonSchemas = new Map<ToolEntry, Record<string, unknown>>();
 
-/** GET tools also take `detail`; everything else takes its entry's schema as written. */
+/**
+ * GET tools also take `detail`, paginated lists `all_pages` and `max_items`; everything else takes
+ * its entry's schema as written.
+ */
 export function inputSchemaOf(entry: ToolEntry): z.ZodObject {
   let schema = effective.get(entry);
   if (!schema) {
-    schema = entry.method === 'GET' ? entry.input.extend({ detail }) : entry.input;
+    schema = entry.input;
+    if (entry.paginated) schema = schema.extend({ all_pages: allPages, max_items: maxItems });
+    if (entry.method === 'GET') schema = schema.extend({ detail });
     effective.set(entry, schema);
   }
   return schema;

@@ -17,12 +17,18 @@ import {
 } from '../policy/audit.js';
 import { isCovered } from '../policy/authorize.js';
 import type { AgentPolicy } from '../policy/types.js';
+import { ALL_PAGES_PAGE_SIZE, fetchAllPages } from './paginate.js';
 import { prepareCall } from './prepare.js';
 import type { Args, ToolEntry } from './types.js';
 
 export interface CallContext {
   agent: AgentPolicy;
+  /** The agent's Docker Hub credential, or anonymous. */
   hub: HubClient;
+  /** No identity at all: the auth tools, whose body carries the caller's own secret. */
+  anonymousHub: HubClient;
+  /** The agent's SCIM credential, for the SCIM tools. */
+  scim?: { org: string; hub: HubClient };
   audit: AuditSink;
   logger: Logger;
   transport: Transport;
@@ -58,7 +64,12 @@ export async function invokeTool(
       arguments: redactArguments(rawArgs ?? {}),
     });
 
-  const prepared = prepareCall(context.agent, entry, rawArgs);
+  const prepared = prepareCall(
+    context.agent,
+    entry,
+    rawArgs,
+    context.scim ? { scim_org: context.scim.org } : {},
+  );
   if (!prepared.valid) {
     audit({ decision: 'deny', reason: `invalid arguments: ${prepared.reason}`, outcome: 'denied' });
     return failure(`Invalid arguments for ${entry.name}: ${prepared.reason}. ${NOTHING_SENT}`);
@@ -70,8 +81,9 @@ export async function invokeTool(
     return failure(`Refused by hubgate policy: ${decision.reason}. ${NOTHING_SENT}`);
   }
 
+  const hub = hubFor(context, entry);
   try {
-    if (entry.needsCredential && context.hub.anonymous) {
+    if (entry.needsCredential && hub.anonymous) {
       audit({ resources, decision: 'deny', reason: 'no credential', outcome: 'denied' });
       return failure(
         `${entry.name} needs a Docker Hub credential, and agent "${context.agent.name}" has none. ` +
@@ -79,15 +91,21 @@ export async function invokeTool(
           `DOCKER_HUB_TOKEN when running without one. ${NOTHING_SENT}`,
       );
     }
-    if (entry.confirm && !(await confirmed(context, entry.confirm, args, signal))) {
+    if (entry.confirm && !(await confirmed(hub, entry.confirm, args, signal))) {
       const reason = entry.confirm.refusal(args);
       audit({ resources, decision: 'deny', reason, outcome: 'denied' });
       return failure(`Refused by hubgate policy: ${reason}. Nothing was changed on Docker Hub.`);
     }
-    const response = await context.hub.request(await buildRequest(context, entry, args, signal), {
-      answerStatuses: entry.answerStatuses,
-    });
-    const result = shapeResult(context.agent, entry, args, response);
+    const request = await buildRequest(hub, entry, args, signal);
+    let response: HubResponse;
+    let pages: number | undefined;
+    if (entry.paginated && args.all_pages === true) {
+      request.query = { ...request.query, page: 1, page_size: ALL_PAGES_PAGE_SIZE };
+      ({ response, pages } = await fetchAllPages(hub, request, args.max_items as number));
+    } else {
+      response = await hub.request(request, { answerStatuses: entry.answerStatuses });
+    }
+    const result = shapeResult(context.agent, entry, args, response, pages);
     audit({
       resources,
       decision: 'allow',
@@ -113,27 +131,34 @@ export async function invokeTool(
   }
 }
 
+function hubFor(context: CallContext, entry: ToolEntry): HubClient {
+  if (entry.identity === 'none') return context.anonymousHub;
+  // prepareCall refuses SCIM tools for an agent without a SCIM credential, so it is here.
+  if (entry.identity === 'scim') return context.scim?.hub ?? context.anonymousHub;
+  return context.hub;
+}
+
 async function confirmed(
-  context: CallContext,
+  hub: HubClient,
   confirm: NonNullable<ToolEntry['confirm']>,
   args: Args,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
   const request: HubRequest = { method: 'GET', path: buildPath(confirm.path, args) };
   if (signal) request.signal = signal;
-  const response = await context.hub.request(request);
+  const response = await hub.request(request);
   return confirm.holds(response.body, args);
 }
 
 async function buildRequest(
-  context: CallContext,
+  hub: HubClient,
   entry: ToolEntry,
   args: Args,
   signal: AbortSignal | undefined,
 ): Promise<HubRequest> {
   const pathParams: Args = { ...args };
   for (const name of entry.identityParams ?? []) {
-    pathParams[name] = await context.hub.username();
+    pathParams[name] = await hub.username();
   }
   const request: HubRequest = { method: entry.method, path: buildPath(entry.path, pathParams) };
   if (signal) request.signal = signal;
@@ -155,7 +180,13 @@ function pickDefined(args: Args, names: readonly string[]): Record<string, unkno
  * Drops list items the agent may not read (the Hub shows the credential's view, the policy may be
  * narrower), then shapes the answer unless the caller asked for the Hub's objects in full.
  */
-function shapeResult(agent: AgentPolicy, entry: ToolEntry, args: Args, response: HubResponse) {
+function shapeResult(
+  agent: AgentPolicy,
+  entry: ToolEntry,
+  args: Args,
+  response: HubResponse,
+  pages: number | undefined,
+) {
   let hidden = 0;
   const body = response.body as { results?: unknown } | undefined;
   const itemResource = entry.itemResource;
@@ -166,7 +197,12 @@ function shapeResult(agent: AgentPolicy, entry: ToolEntry, args: Args, response:
     hidden = body.results.length - visible.length;
     response = { ...response, body: { ...body, results: visible } };
   }
-  const result = args.detail === 'full' ? response.body : entry.shape(response, args);
+  let result = args.detail === 'full' ? response.body : entry.shape(response, args);
+  if (pages !== undefined && result && typeof result === 'object') {
+    // One answer over several pages: page numbers no longer describe it.
+    const { page: _page, page_size: _size, ...rest } = result as Record<string, unknown>;
+    result = { ...rest, pages_fetched: pages };
+  }
   return hidden > 0 && result && typeof result === 'object'
     ? {
         ...result,

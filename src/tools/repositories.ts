@@ -32,6 +32,7 @@ export const repositoryTools: ToolEntry[] = [
       page,
       page_size: pageSize,
     }),
+    paginated: true,
     method: 'GET',
     path: '/v2/namespaces/{namespace}/repositories',
     query: ['page', 'page_size', 'name', 'ordering'],

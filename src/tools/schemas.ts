@@ -54,6 +54,20 @@ export const detail = z
   .default('compact')
   .describe('"full" returns the Hub\'s objects unchanged; "compact" (default) only what matters');
 
+/** Added by the machinery to paginated lists. */
+export const allPages = z
+  .boolean()
+  .default(false)
+  .describe('Follow every page (100 items each) up to max_items, instead of one page');
+
+export const maxItems = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 10000')
+  .max(10_000, 'must be between 1 and 10000')
+  .default(500)
+  .describe('With all_pages: stop after this many items');
+
 export const shortDescription = z
   .string()
   .max(100, 'must be at most 100 characters')

@@ -14,6 +14,7 @@ export const tagTools: ToolEntry[] = [
       "List a repository's tags, most recently pushed first, with digest, size, platforms and " +
       'last push/pull. Paginated (page_size up to 100).',
     input: z.strictObject({ namespace, repository, page, page_size: pageSize }),
+    paginated: true,
     method: 'GET',
     path: TAGS_PATH,
     query: ['page', 'page_size'],

@@ -48,6 +48,17 @@ export interface ToolEntry {
   identityParams?: readonly 'username'[];
   /** The call makes no sense anonymously: refuse it before sending anything. */
   needsCredential?: boolean;
+  /**
+   * Whose identity the Hub call carries: the agent's Docker Hub credential (default), none (the
+   * auth tools: the caller's own username and secret are the body), or the agent's SCIM token.
+   * For `scim`, resource templates may use `{scim_org}`: the org the SCIM credential belongs to.
+   */
+  identity?: 'credential' | 'none' | 'scim';
+  /**
+   * The Hub pages this list with `{count, next, previous, results}`: the machinery adds
+   * `all_pages` and `max_items`, and follows `next` links that stay on the same endpoint.
+   */
+  paginated?: boolean;
   /** Non-2xx statuses that are answers to shape, not errors: 404 for HEAD checks. */
   answerStatuses?: readonly number[];
   /**
