@@ -27,8 +27,10 @@ function encodeSegment(name: string, value: unknown): string {
   if (text === '' || text === '.' || text === '..') {
     throw new PathParameterError(`path parameter "${name}" must not be empty, "." or ".."`);
   }
-  // encodeURIComponent leaves `.` alone but encodes `/`, `?`, `#`, `%` and controls.
-  return encodeURIComponent(text);
+  // encodeURIComponent leaves `.` alone but encodes `/`, `?`, `#`, `%` and controls. A `:` is
+  // legal inside a segment (RFC 3986 pchar) and cannot change the endpoint, so it stays as
+  // clients send it in digests (`sha256:…`).
+  return encodeURIComponent(text).replaceAll('%3A', ':');
 }
 
 /** `?a=1&b=x` from defined values only, or '' when there are none. */

@@ -41,13 +41,26 @@ export interface CallResult {
 }
 
 /** A one-agent config, as a file with one agent and at most one credential would load. */
-export function configFor(agent: AgentPolicy, credential?: Credential): Config {
+export function configFor(
+  agent: AgentPolicy,
+  credential?: Credential,
+  scim?: { org: string; token: string },
+): Config {
   const credentials = new Map<string, CredentialConfig>();
   if (credential) credentials.set('test', { kind: 'hub', name: 'test', ...credential });
+  if (scim) credentials.set('test-scim', { kind: 'scim', name: 'test-scim', ...scim });
   return {
     credentials,
     agents: new Map([
-      [agent.name, { ...agent, keys: [], ...(credential ? { credential: 'test' } : {}) }],
+      [
+        agent.name,
+        {
+          ...agent,
+          keys: [],
+          ...(credential ? { credential: 'test' } : {}),
+          ...(scim ? { scimCredential: 'test-scim' } : {}),
+        },
+      ],
     ]),
     defaultAgent: agent.name,
   };
@@ -66,6 +79,7 @@ export interface Harness {
 export interface HarnessOptions {
   agent?: AgentPolicy;
   credential?: Credential;
+  scim?: { org: string; token: string };
   timeoutMs?: number;
   /** Share a fake Hub between harnesses; it is then not closed with the harness. */
   hub?: FakeHub;
@@ -85,7 +99,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const agent = options.agent ?? DEFAULT_AGENT;
   const agentName = options.agentName ?? agent.name;
-  const store = options.store ?? new PolicyStore(configFor(agent, options.credential));
+  const store =
+    options.store ?? new PolicyStore(configFor(agent, options.credential, options.scim));
   const clients = options.clients ?? new HubClients(connection);
   const configured = store.agent(agentName);
   const audit: AuditRecord[] = [];

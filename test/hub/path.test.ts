@@ -12,6 +12,7 @@ describe('buildPath', () => {
       '/v2/namespaces/a%2Fb/repositories/x%3Fpage_size%3D1%23',
     );
     expect(buildPath('/v2/users/{username}', { username: '%2e%2e' })).toBe('/v2/users/%252e%252e');
+    expect(buildPath('/v2/x/{digest}', { digest: 'sha256:ab' })).toBe('/v2/x/sha256:ab');
   });
 
   it('refuses missing, empty and dot-segment values', () => {

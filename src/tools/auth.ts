@@ -1,0 +1,3 @@
+import type { ToolEntry } from './types.js';
+
+export const authTools: ToolEntry[] = [];

@@ -1,0 +1,3 @@
+import type { ToolCase } from './types.js';
+
+export const authCases: ToolCase[] = [];
