@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { org, repository } from './schemas.js';
+import { group, org } from './schemas.js';
 import type { Args, ToolEntry } from './types.js';
 
 const inviteId = z
@@ -80,7 +80,7 @@ export const inviteTools: ToolEntry[] = [
         .min(1, 'must name at least one invitee')
         .max(1000, 'must name at most 1000 invitees')
         .describe('Docker IDs or email addresses'),
-      team: repository.optional().describe('Team (group) to add them to'),
+      team: group.optional().describe('Team (group) to add them to'),
       role: z.enum(['owner', 'editor', 'member']).default('member').describe('Their role'),
       dry_run: z.boolean().default(false).describe('Validate only, invite nobody'),
     }),

@@ -113,7 +113,9 @@ export async function invokeTool(
       outcome: 'ok',
       hub_status: response.status,
     });
-    return { content: [{ type: 'text', text: JSON.stringify(result) }] };
+    // A shaper may answer text (a CSV export): it goes back as it is, not as a JSON string.
+    const text = typeof result === 'string' ? result : JSON.stringify(result);
+    return { content: [{ type: 'text', text }] };
   } catch (error) {
     const status = (error as { status?: unknown }).status;
     audit({

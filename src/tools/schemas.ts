@@ -99,3 +99,25 @@ export const dateTime = z.iso.datetime({
   offset: true,
   error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z',
 });
+
+/** A Docker ID. */
+export const username = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{1,38}$/,
+    'must be a Docker ID: 2-39 lowercase letters, digits, ".", "_" or "-"',
+  )
+  .describe('Docker ID (username)');
+
+/** Every group (team) name is `group` in hubgate's tools (the spec says group_name). */
+export const group = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be 1-100 letters, digits, "_", "." or "-"')
+  .describe('Group (team) name, e.g. "developers"');
+
+export const uuid = z
+  .string()
+  .regex(
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    'must be a UUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6',
+  );

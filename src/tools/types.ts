@@ -77,6 +77,9 @@ export interface ToolEntry {
     /** Why the call is refused when it does not. */
     refusal: (args: Args) => string;
   };
-  /** Compact result for the agent; `detail: "full"` bypasses it and returns the Hub's body. */
+  /**
+   * Compact result for the agent; `detail: "full"` bypasses it and returns the Hub's body. A string
+   * result is sent as text as it is (CSV); anything else as compact JSON.
+   */
   shape: (response: HubResponse, args: Args) => unknown;
 }
