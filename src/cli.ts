@@ -7,7 +7,7 @@ import { describeConfig } from './commands/check.js';
 import { explainCall } from './commands/explain.js';
 import { describeNewKey, newAgentKey } from './commands/key.js';
 import { serveStdio } from './commands/serve.js';
-import { describeTools } from './commands/tools.js';
+import { describeTools, toolsAsJson, toolsAsMarkdown } from './commands/tools.js';
 import { ConfigError } from './config/load.js';
 import { resolveConfig, selectAgent } from './config/resolve.js';
 import { parseCommandLine, USAGE, UsageError } from './options.js';
@@ -25,9 +25,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     case 'version':
       process.stdout.write(`${VERSION}\n`);
       return;
-    case 'tools':
-      process.stdout.write(describeTools());
+    case 'tools': {
+      const render = { table: describeTools, json: toolsAsJson, markdown: toolsAsMarkdown };
+      process.stdout.write(render[command.format]());
       return;
+    }
     case 'key':
       process.stdout.write(describeNewKey(newAgentKey()));
       return;

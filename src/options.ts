@@ -46,7 +46,7 @@ export type Command =
   | { kind: 'serve'; options: ServeOptions }
   | { kind: 'check'; options: PolicySource }
   | { kind: 'explain'; options: PolicySource & { agent?: string; tool: string; args: unknown } }
-  | { kind: 'tools' }
+  | { kind: 'tools'; format: 'table' | 'json' | 'markdown' }
   | { kind: 'key' };
 
 const POLICY_HELP = `  --config FILE            policy file, YAML or JSON (env HUBGATE_CONFIG)
@@ -132,9 +132,17 @@ Examples:
     --args '{"namespace":"myorg","name":"app-api"}'
   hubgate explain --tool get_tag --args '{"namespace":"library","repository":"nginx","tag":"latest"}'
 `,
-  tools: `Usage: hubgate tools
+  tools: `Usage: hubgate tools [--json | --markdown]
 
-Lists every tool hubgate has, with the access level it needs and the resource it checks.
+Lists every tool hubgate has: the access level it needs, the resources it checks, its Hub call.
+
+Options:
+  --json                   as JSON data, with each tool's annotations and input schema
+  --markdown               as the reference page docs/tools.md
+
+Examples:
+  hubgate tools | grep org_
+  hubgate tools --markdown > docs/tools.md
 `,
   key: `Usage: hubgate key
 
@@ -152,6 +160,8 @@ const FLAGS = {
   'hub-url': { type: 'string' },
   'request-timeout': { type: 'string' },
   'log-level': { type: 'string' },
+  json: { type: 'boolean' },
+  markdown: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -162,7 +172,7 @@ const ALLOWED: Record<CommandName, readonly FlagName[]> = {
   serve: ['config', 'grant', 'agent', 'hub-url', 'request-timeout', 'log-level'],
   check: ['config', 'grant'],
   explain: ['config', 'grant', 'agent', 'tool', 'args'],
-  tools: [],
+  tools: ['json', 'markdown'],
   key: [],
 };
 
@@ -198,7 +208,13 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
 
   switch (command) {
     case 'tools':
-      return { kind: 'tools' };
+      if (values.json && values.markdown) {
+        throw new UsageError('--json and --markdown are two formats: choose one', command);
+      }
+      return {
+        kind: 'tools',
+        format: values.json ? 'json' : values.markdown ? 'markdown' : 'table',
+      };
     case 'key':
       return { kind: 'key' };
     case 'check':

@@ -64,7 +64,12 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['explain', '-h'], {})).toEqual({ kind: 'help', command: 'explain' });
     expect(parseCommandLine(['-v'], {})).toEqual({ kind: 'version' });
     expect(parseCommandLine(['key'], {})).toEqual({ kind: 'key' });
-    expect(parseCommandLine(['tools'], {})).toEqual({ kind: 'tools' });
+    expect(parseCommandLine(['tools'], {})).toEqual({ kind: 'tools', format: 'table' });
+    expect(parseCommandLine(['tools', '--json'], {})).toEqual({ kind: 'tools', format: 'json' });
+    expect(parseCommandLine(['tools', '--markdown'], {})).toEqual({
+      kind: 'tools',
+      format: 'markdown',
+    });
     expect(parseCommandLine(['check', '--config', 'x.yml'], {})).toEqual({
       kind: 'check',
       options: { configFile: 'x.yml' },
