@@ -96,15 +96,7 @@ export async function invokeTool(
       audit({ resources, decision: 'deny', reason, outcome: 'denied' });
       return failure(`Refused by hubgate policy: ${reason}. Nothing was changed on Docker Hub.`);
     }
-    const request = await buildRequest(hub, entry, args, signal);
-    let response: HubResponse;
-    let pages: number | undefined;
-    if (entry.paginated && args.all_pages === true) {
-      request.query = { ...request.query, page: 1, page_size: ALL_PAGES_PAGE_SIZE };
-      ({ response, pages } = await fetchAllPages(hub, request, args.max_items as number));
-    } else {
-      response = await hub.request(request, { answerStatuses: entry.answerStatuses });
-    }
+    const { response, pages } = await callHub(hub, entry, args, signal);
     const result = shapeResult(context.agent, entry, args, response, pages);
     audit({
       resources,
@@ -138,6 +130,21 @@ function hubFor(context: CallContext, entry: ToolEntry): HubClient {
   // prepareCall refuses SCIM tools for an agent without a SCIM credential, so it is here.
   if (entry.identity === 'scim') return context.scim?.hub ?? context.anonymousHub;
   return context.hub;
+}
+
+/** The Hub call itself: one request, or every page of a list when all_pages asks for it. */
+async function callHub(
+  hub: HubClient,
+  entry: ToolEntry,
+  args: Args,
+  signal: AbortSignal | undefined,
+): Promise<{ response: HubResponse; pages?: number }> {
+  const request = await buildRequest(hub, entry, args, signal);
+  if (entry.paginated && args.all_pages === true) {
+    request.query = { ...request.query, page: 1, page_size: ALL_PAGES_PAGE_SIZE };
+    return fetchAllPages(hub, request, args.max_items as number);
+  }
+  return { response: await hub.request(request, { answerStatuses: entry.answerStatuses }) };
 }
 
 async function confirmed(
