@@ -17,9 +17,9 @@ export class HubLinkError extends HubError {
 }
 
 interface Page {
-  count?: unknown;
   next?: unknown;
   results?: unknown;
+  [field: string]: unknown;
 }
 
 export async function fetchAllPages(
@@ -46,8 +46,9 @@ export async function fetchAllPages(
   return {
     response: {
       ...response,
+      // The first page's other fields (count, total, active_count…) describe the whole list.
       body: {
-        count: firstBody.count,
+        ...firstBody,
         next: more ? next || 'more' : null,
         previous: null,
         results: results.slice(0, maxItems),
