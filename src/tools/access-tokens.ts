@@ -1,3 +1,161 @@
+import { z } from 'zod';
+import { dateTime, page, pageSize, uuid } from './schemas.js';
+import { pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
 
-export const accessTokenTools: ToolEntry[] = [];
+type Json = Record<string, unknown>;
+
+const SCOPES = ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read'] as const;
+const LABEL_RULE = 'must be 1-100 characters';
+const USER_ONLY =
+  'Needs a personal (user) credential: an organization access token gets 403 from Docker Hub.';
+
+const tokenLabel = z
+  .string()
+  .min(1, LABEL_RULE)
+  .max(100, LABEL_RULE)
+  .describe('Friendly name of the token, 1-100 characters');
+
+const tokenUuid = uuid.describe('The token uuid, from list_personal_access_tokens');
+
+function asObject(value: unknown): Json {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function compact(object: Json): Json {
+  return Object.fromEntries(
+    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
+  );
+}
+
+/**
+ * Metadata only. `token` is never read here: the Hub sends "" outside creation, and a shaper that
+ * cannot see the field cannot leak it if that ever changes.
+ */
+function patSummary(value: unknown): Json {
+  const pat = asObject(value);
+  return compact({
+    uuid: pat.uuid,
+    token_label: pat.token_label,
+    scopes: pat.scopes,
+    is_active: pat.is_active,
+    created_at: pat.created_at,
+    last_used: pat.last_used,
+    expires_at: pat.expires_at,
+  });
+}
+
+export const accessTokenTools: ToolEntry[] = [
+  {
+    name: 'list_personal_access_tokens',
+    title: 'List personal access tokens',
+    description:
+      "List the personal access tokens of the credential's own account: label, scopes, active, " +
+      `last use, expiry. Secrets are never shown after creation. ${USER_ONLY}`,
+    input: z.strictObject({ page, page_size: pageSize }),
+    paginated: true,
+    method: 'GET',
+    path: '/v2/access-tokens',
+    query: ['page', 'page_size'],
+    needsCredential: true,
+    access: 'read',
+    resources: ['account'],
+    hints: ['RO'],
+    shape: (response, args) => ({
+      ...pageOf(patSummary)(response, args),
+      active_count: asObject(response.body).active_count,
+    }),
+  },
+  {
+    name: 'get_personal_access_token',
+    title: 'Get a personal access token',
+    description:
+      "Get one of the account's personal access tokens by uuid: label, scopes, active, last use, " +
+      `expiry (never its secret). ${USER_ONLY}`,
+    input: z.strictObject({ uuid: tokenUuid }),
+    method: 'GET',
+    path: '/v2/access-tokens/{uuid}',
+    needsCredential: true,
+    access: 'read',
+    resources: ['account'],
+    hints: ['RO'],
+    shape: single(patSummary),
+  },
+  {
+    name: 'create_personal_access_token',
+    title: 'Create a personal access token',
+    description:
+      'Create a personal access token for the credential\'s own account. The answer\'s "token" is ' +
+      'the secret, shown once: Docker Hub never shows it again, so store it now. Scopes cannot ' +
+      `be changed later. Creating needs a credential with repo:admin. ${USER_ONLY}`,
+    input: z.strictObject({
+      token_label: tokenLabel,
+      scopes: z
+        .array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` }))
+        .min(1, 'must name at least one scope')
+        .max(SCOPES.length, `must name at most ${SCOPES.length} scopes`)
+        .describe('What the token may do: repo:admin, repo:write, repo:read or repo:public_read'),
+      expires_at: dateTime
+        .optional()
+        .describe('When the token stops working (in the future); never, if left out'),
+    }),
+    method: 'POST',
+    path: '/v2/access-tokens',
+    body: ['token_label', 'scopes', 'expires_at'],
+    needsCredential: true,
+    access: 'admin',
+    resources: ['account'],
+    hints: [],
+    // The one result that carries a secret: creating it is the purpose of the call.
+    shape: (response) => ({
+      ...patSummary(response.body),
+      token: asObject(response.body).token,
+      note: 'token is the secret, shown only this once: store it now.',
+    }),
+  },
+  {
+    name: 'update_personal_access_token',
+    title: 'Rename or turn a personal access token on or off',
+    description:
+      'Change the label of a personal access token, or deactivate (is_active false) or reactivate ' +
+      'it; its scopes cannot change. Deactivating the token hubgate itself uses cuts this agent off. ' +
+      USER_ONLY,
+    input: z
+      .strictObject({
+        uuid: tokenUuid,
+        token_label: tokenLabel.optional(),
+        is_active: z
+          .boolean()
+          .optional()
+          .describe('false deactivates the token, true reactivates it'),
+      })
+      .refine((args) => args.token_label !== undefined || args.is_active !== undefined, {
+        message: 'give token_label, is_active or both',
+        path: ['token_label'],
+      }),
+    method: 'PATCH',
+    path: '/v2/access-tokens/{uuid}',
+    body: ['token_label', 'is_active'],
+    needsCredential: true,
+    access: 'admin',
+    resources: ['account'],
+    hints: ['I'],
+    shape: single(patSummary),
+  },
+  {
+    name: 'delete_personal_access_token',
+    title: 'Delete a personal access token',
+    description:
+      'Delete a personal access token for good: whatever uses it loses access at once, and this ' +
+      'cannot be undone (update_personal_access_token with is_active false can). Deleting the ' +
+      `token hubgate itself uses cuts this agent off. ${USER_ONLY}`,
+    input: z.strictObject({ uuid: tokenUuid }),
+    method: 'DELETE',
+    path: '/v2/access-tokens/{uuid}',
+    needsCredential: true,
+    access: 'admin',
+    resources: ['account'],
+    hints: ['D', 'I'],
+    shape: (_response, args) => ({ deleted: { uuid: args.uuid } }),
+  },
+];

@@ -1,3 +1,133 @@
-import type { ToolEntry } from './types.js';
+import { z } from 'zod';
+import type { HubResponse } from '../hub/connection.js';
+import { dateTime, org, page, pageSize } from './schemas.js';
+import type { Args, ToolEntry } from './types.js';
 
-export const auditLogTools: ToolEntry[] = [];
+const ORG = 'org:{org}';
+const AUDIT_PATH = '/v2/auditlogs/{org}';
+
+type Json = Record<string, unknown>;
+
+function asObject(value: unknown): Json {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function compact(object: Json): Json {
+  return Object.fromEntries(
+    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
+  );
+}
+
+/** The account is the org asked for, so it is left out. */
+function eventSummary(value: unknown): Json {
+  const event = asObject(value);
+  const data = asObject(event.data);
+  return compact({
+    timestamp: event.timestamp,
+    action: event.action,
+    actor: event.actor,
+    name: event.name,
+    description:
+      typeof event.action_description === 'string'
+        ? event.action_description.trim() || undefined
+        : undefined,
+    data: Object.keys(data).length > 0 ? data : undefined,
+  });
+}
+
+/**
+ * The Hub answers only `{logs}`, with no count and no next link: a full page is the only sign
+ * that another may follow, and an empty page is what lies past the end.
+ */
+function eventsPage(response: HubResponse, args: Args): Json {
+  const logs = asObject(response.body).logs;
+  const events = Array.isArray(logs) ? logs : [];
+  return {
+    items: events.map(eventSummary),
+    page: args.page,
+    page_size: args.page_size,
+    has_more: events.length >= (args.page_size as number),
+  };
+}
+
+/** `{actions: {org: {label, actions: [{name, label}]}}}` as the names the filter takes. */
+function actionList(response: HubResponse): Json {
+  const groups = asObject(asObject(response.body).actions);
+  const actions = Object.entries(groups).flatMap(([group, value]) => {
+    const listed = asObject(value).actions;
+    return (Array.isArray(listed) ? listed : []).map((item) => {
+      const action = asObject(item);
+      return compact({ action: `${group}.${String(action.name)}`, label: action.label });
+    });
+  });
+  return { actions };
+}
+
+const filterText = z
+  .string()
+  .min(1, 'must be 1-255 characters')
+  .max(255, 'must be 1-255 characters');
+
+const action = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/,
+    'must be an action name like "repo.tag.push" (see list_audit_log_actions)',
+  )
+  .describe('Only events of this action, e.g. "repo.tag.push" (see list_audit_log_actions)');
+
+export const auditLogTools: ToolEntry[] = [
+  {
+    name: 'list_audit_logs',
+    title: 'List audit log events',
+    description:
+      "List an organization's audit log, newest first: who pushed, created, invited or removed " +
+      'what, and when; filter by action, name, actor and time window. Needs an owner or editor ' +
+      'of the org. The Hub gives no total: has_more only means the page was full.',
+    input: z
+      .strictObject({
+        org,
+        action: action.optional(),
+        name: filterText
+          .optional()
+          .describe(
+            'Only events about this name: a repository ("acme/app"), the org, or a team member',
+          ),
+        actor: filterText.optional().describe('Only events triggered by this user or token'),
+        from: dateTime.optional().describe('Only events at or after this time'),
+        to: dateTime.optional().describe('Only events at or before this time'),
+        page,
+        page_size: pageSize.unwrap().default(25).describe('Events per page, 1-100 (default 25)'),
+      })
+      .refine(
+        (args) =>
+          args.from === undefined ||
+          args.to === undefined ||
+          Date.parse(args.from) <= Date.parse(args.to),
+        { message: 'must not be after to', path: ['from'] },
+      ),
+    method: 'GET',
+    path: AUDIT_PATH,
+    query: ['action', 'name', 'actor', 'from', 'to', 'page', 'page_size'],
+    needsCredential: true,
+    access: 'read',
+    resources: [ORG],
+    hints: ['RO'],
+    shape: eventsPage,
+  },
+  {
+    name: 'list_audit_log_actions',
+    title: 'List audit log actions',
+    description:
+      'List the action names the audit log records (e.g. "repo.tag.push", "org.member.removed"), ' +
+      'to use as the action filter of list_audit_logs. Needs an owner or editor of the org.',
+    input: z.strictObject({ org }),
+    method: 'GET',
+    path: `${AUDIT_PATH}/actions`,
+    needsCredential: true,
+    access: 'read',
+    resources: [ORG],
+    hints: ['RO'],
+    shape: actionList,
+  },
+];

@@ -1,3 +1,140 @@
+import { z } from 'zod';
+import type { HubResponse } from '../hub/connection.js';
+import { org, page, pageSize, username } from './schemas.js';
+import { pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
 
-export const memberTools: ToolEntry[] = [];
+const ORG = 'org:{org}';
+const MEMBERS_PATH = '/v2/orgs/{org}/members';
+const OWNERS_ONLY = 'Docker Hub lets only owners of the organization do this.';
+
+type Json = Record<string, unknown>;
+
+function asObject(value: unknown): Json {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function compact(object: Json): Json {
+  return Object.fromEntries(
+    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
+  );
+}
+
+/**
+ * The Hub capitalises roles (Owner, Editor, Member, Invitee); they are given in the lowercase
+ * that update_org_member_role takes. A pending invite keeps its id, which cancel_invite takes.
+ */
+function memberSummary(value: unknown): Json {
+  const member = asObject(value);
+  const role = typeof member.role === 'string' ? member.role.toLowerCase() : undefined;
+  const invitee = role === 'invitee' || member.type === 'Invitee';
+  return compact({
+    username: member.username || undefined,
+    full_name: member.full_name || undefined,
+    email: member.email || undefined,
+    role,
+    groups: Array.isArray(member.groups) ? member.groups : undefined,
+    invite_id: invitee ? member.id : undefined,
+    is_guest: member.is_guest === true ? true : undefined,
+    // Only orgs with insights enabled get these.
+    last_logged_in_at: member.last_logged_in_at,
+    last_seen_at: member.last_seen_at,
+    last_desktop_version: member.last_desktop_version,
+  });
+}
+
+/** The export is CSV text, sent on as it is. */
+function csvText(response: HubResponse): unknown {
+  return typeof response.body === 'string' ? response.body : (response.body ?? '');
+}
+
+const role = z.enum(['owner', 'editor', 'member']);
+
+export const memberTools: ToolEntry[] = [
+  {
+    name: 'list_org_members',
+    title: 'List organization members',
+    description:
+      "List an organization's members with their role and teams, paginated; with invites or " +
+      'type "invitee"/"all", pending invites too. Needs an owner or editor of the org.',
+    input: z.strictObject({
+      org,
+      search: z
+        .string()
+        .min(1, 'must be 1-255 characters')
+        .max(255, 'must be 1-255 characters')
+        .optional()
+        .describe('Only members whose username, full name or email contain this text'),
+      type: z
+        .enum(['all', 'invitee', 'member'])
+        .optional()
+        .describe('Members, pending invitees, or all (default: members)'),
+      role: role.optional().describe('Only members with this role'),
+      invites: z.boolean().optional().describe('Include pending invites (as type "all" does)'),
+      page,
+      page_size: pageSize,
+    }),
+    paginated: true,
+    method: 'GET',
+    path: MEMBERS_PATH,
+    query: ['search', 'type', 'role', 'invites', 'page', 'page_size'],
+    needsCredential: true,
+    access: 'read',
+    resources: [ORG],
+    hints: ['RO'],
+    shape: pageOf(memberSummary),
+  },
+  {
+    name: 'export_org_members',
+    title: 'Export organization members (CSV)',
+    description:
+      "Export all of an organization's members as CSV text: name, username, email, type, role, " +
+      'teams and date joined, one line each. Needs an owner or editor of the org.',
+    input: z.strictObject({ org }),
+    method: 'GET',
+    path: `${MEMBERS_PATH}/export`,
+    needsCredential: true,
+    access: 'read',
+    resources: [ORG],
+    hints: ['RO'],
+    shape: csvText,
+  },
+  {
+    name: 'update_org_member_role',
+    title: "Change a member's role",
+    description:
+      "Set a member's role in the organization: owner, editor or member. The last owner cannot " +
+      `be demoted: promote someone else first. ${OWNERS_ONLY}`,
+    input: z.strictObject({
+      org,
+      username: username.describe('Docker ID of the member'),
+      role: role.describe('The new role'),
+    }),
+    method: 'PUT',
+    path: `${MEMBERS_PATH}/{username}`,
+    body: ['role'],
+    needsCredential: true,
+    access: 'admin',
+    resources: [ORG],
+    hints: ['I'],
+    shape: single(memberSummary),
+  },
+  {
+    name: 'remove_org_member',
+    title: 'Remove a member from an organization',
+    description:
+      'Remove a member from the organization and from all of its teams: they lose access to its ' +
+      `repositories at once. The last owner cannot be removed. ${OWNERS_ONLY}`,
+    input: z.strictObject({
+      org,
+      username: username.describe('Docker ID of the member to remove'),
+    }),
+    method: 'DELETE',
+    path: `${MEMBERS_PATH}/{username}`,
+    needsCredential: true,
+    access: 'admin',
+    resources: [ORG],
+    hints: ['D', 'I'],
+    shape: (_response, args) => ({ removed: { org: args.org, username: args.username } }),
+  },
+];

@@ -1,3 +1,205 @@
+import { z } from 'zod';
+import { dateTime, org, page, pageSize, uuid } from './schemas.js';
+import { pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
 
-export const orgAccessTokenTools: ToolEntry[] = [];
+type Json = Record<string, unknown>;
+
+const TOKENS_PATH = '/v2/orgs/{org}/access-tokens';
+const TOKEN_PATH = `${TOKENS_PATH}/{access_token_id}`;
+const OWNERS_ONLY = 'Only owners of the organization may manage its access tokens.';
+const LABEL_RULE = 'must be 1-100 characters';
+
+const label = z
+  .string()
+  .min(1, LABEL_RULE)
+  .max(100, LABEL_RULE)
+  .describe('Label of the token, 1-100 characters');
+
+const description = z.string().describe('What the token is for');
+
+const accessTokenId = uuid.describe('The token id, from list_org_access_tokens');
+
+/**
+ * The spec gives the type enum only: paths and scope names vary by type and have changed upstream
+ * ("repo-pull", "scope-image-pull"), so they are left to the Hub to judge.
+ */
+const tokenResource = z.strictObject({
+  type: z
+    .enum(['TYPE_REPO', 'TYPE_ORG'], { error: 'must be TYPE_REPO or TYPE_ORG' })
+    .describe('TYPE_REPO for repositories, TYPE_ORG for the organization itself'),
+  path: z
+    .string()
+    .min(1, 'must be 1-255 characters')
+    .max(255, 'must be 1-255 characters')
+    .describe(
+      'TYPE_REPO: "org/repository", a glob such as "org/*", or "*/*/public" for all public ' +
+        'repositories; TYPE_ORG: the organization name',
+    ),
+  scopes: z
+    .array(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+    .min(1, 'must name at least one scope')
+    .describe('What the token may do there, e.g. ["repo-pull"]'),
+});
+
+const tokenResources = z
+  .array(tokenResource)
+  .max(100, 'must hold at most 100 resources')
+  .describe('What the token can reach; a token without resources can do nothing');
+
+function asObject(value: unknown): Json {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function compact(object: Json): Json {
+  return Object.fromEntries(
+    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
+  );
+}
+
+/** Metadata and resources; `token` is never read here, so no listing or read can leak it. */
+function orgTokenSummary(value: unknown): Json {
+  const token = asObject(value);
+  return compact({
+    id: token.id,
+    label: token.label,
+    description: token.description || undefined,
+    is_active: token.is_active,
+    created_by: token.created_by,
+    created_at: token.created_at,
+    expires_at: token.expires_at,
+    last_used_at: token.last_used_at,
+    resources: Array.isArray(token.resources)
+      ? token.resources.map((item) => {
+          const resource = asObject(item);
+          return { type: resource.type, path: resource.path, scopes: resource.scopes };
+        })
+      : undefined,
+  });
+}
+
+export const orgAccessTokenTools: ToolEntry[] = [
+  {
+    name: 'list_org_access_tokens',
+    title: 'List organization access tokens',
+    description:
+      "List an organization's access tokens: label, creator, active, last use, expiry (not their " +
+      `resources: see get_org_access_token; never their secrets). ${OWNERS_ONLY}`,
+    input: z.strictObject({ org, page, page_size: pageSize }),
+    paginated: true,
+    method: 'GET',
+    path: TOKENS_PATH,
+    query: ['page', 'page_size'],
+    needsCredential: true,
+    access: 'read',
+    resources: ['org:{org}'],
+    hints: ['RO'],
+    // This list counts its items in `total`, where the other Hub lists say `count`.
+    shape: (response, args) => {
+      const body = asObject(response.body);
+      return { ...pageOf(orgTokenSummary)(response, args), count: body.total ?? body.count };
+    },
+  },
+  {
+    name: 'get_org_access_token',
+    title: 'Get an organization access token',
+    description:
+      'Get one organization access token by id, with the resources and scopes it can reach ' +
+      `(never its secret). ${OWNERS_ONLY}`,
+    input: z.strictObject({ org, access_token_id: accessTokenId }),
+    method: 'GET',
+    path: TOKEN_PATH,
+    needsCredential: true,
+    access: 'read',
+    resources: ['org:{org}'],
+    hints: ['RO'],
+    shape: single(orgTokenSummary),
+  },
+  {
+    name: 'create_org_access_token',
+    title: 'Create an organization access token',
+    description:
+      'Create an access token that authenticates as the organization (identifier: the org name), ' +
+      'limited to the resources given. The answer\'s "token" is the secret, shown once: Docker ' +
+      `Hub never shows it again, so store it now. ${OWNERS_ONLY}`,
+    input: z.strictObject({
+      org,
+      label,
+      description: description.optional(),
+      resources: tokenResources.optional(),
+      expires_at: dateTime
+        .optional()
+        .describe('When the token stops working (in the future); never, if left out'),
+    }),
+    method: 'POST',
+    path: TOKENS_PATH,
+    body: ['label', 'description', 'resources', 'expires_at'],
+    needsCredential: true,
+    access: 'admin',
+    resources: ['org:{org}'],
+    hints: [],
+    // The one result that carries a secret: creating it is the purpose of the call.
+    shape: (response) => ({
+      ...orgTokenSummary(response.body),
+      token: asObject(response.body).token,
+      note: 'token is the secret, shown only this once: store it now.',
+    }),
+  },
+  {
+    name: 'update_org_access_token',
+    title: 'Update an organization access token',
+    description:
+      'Change the label, description or resources of an organization access token, or deactivate ' +
+      '(is_active false) or reactivate it. resources replaces the whole list: give every resource ' +
+      `the token should keep. ${OWNERS_ONLY}`,
+    input: z
+      .strictObject({
+        org,
+        access_token_id: accessTokenId,
+        label: label.optional(),
+        description: description.optional(),
+        resources: tokenResources.optional(),
+        is_active: z
+          .boolean()
+          .optional()
+          .describe('false deactivates the token, true reactivates it'),
+      })
+      .refine(
+        (args) =>
+          args.label !== undefined ||
+          args.description !== undefined ||
+          args.resources !== undefined ||
+          args.is_active !== undefined,
+        {
+          message: 'give at least one of label, description, resources, is_active',
+          path: ['label'],
+        },
+      ),
+    method: 'PATCH',
+    path: TOKEN_PATH,
+    body: ['label', 'description', 'resources', 'is_active'],
+    needsCredential: true,
+    access: 'admin',
+    resources: ['org:{org}'],
+    hints: ['I'],
+    shape: single(orgTokenSummary),
+  },
+  {
+    name: 'delete_org_access_token',
+    title: 'Delete an organization access token',
+    description:
+      'Delete an organization access token for good: whatever uses it loses access at once, and ' +
+      'this cannot be undone (update_org_access_token with is_active false can). ' +
+      OWNERS_ONLY,
+    input: z.strictObject({ org, access_token_id: accessTokenId }),
+    method: 'DELETE',
+    path: TOKEN_PATH,
+    needsCredential: true,
+    access: 'admin',
+    resources: ['org:{org}'],
+    hints: ['D', 'I'],
+    shape: (_response, args) => ({
+      deleted: { org: args.org, access_token_id: args.access_token_id },
+    }),
+  },
+];

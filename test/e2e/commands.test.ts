@@ -61,7 +61,7 @@ describe('hubgate check', () => {
     expect(stdout).toContain('  grants: repo:myorg/app-*=write, repo:library/*=read');
     expect(stdout).toContain('  tools denied: update_repository');
     expect(stdout).toMatch(
-      /agent ci-bot[\s\S]*sees 12 of 23 tools: list_repositories, get_repository, check_repository, create_repository, verify_immutable_tags, list_tags, check_tags, get_tag, check_tag, get_images_summary, list_images, list_image_tags\n/,
+      /agent ci-bot[\s\S]*sees 12 of 62 tools: list_repositories, get_repository, check_repository, create_repository, verify_immutable_tags, list_tags, check_tags, get_tag, check_tag, get_images_summary, list_images, list_image_tags\n/,
     );
     expect(stdout).toMatch(
       /agent assistant\n {2}credential: none \(anonymous\)[\s\S]*search_catalog/,
@@ -190,7 +190,7 @@ describe('hubgate key and tools', () => {
     const { stdout } = await hubgate(['tools']);
     expect(stdout.trim().split('\n')).toHaveLength(catalog.length);
     expect(stdout).toMatch(
-      /^assign_repository_group +admin +repo:\{namespace\}\/\{repository\} \+ org:\{namespace\} \(read\) +Give a team access/m,
+      /^assign_repository_group +admin +repo:\{namespace\}\/\{repository\} \+ org:\{namespace\} \(read\) +POST \/v2\/repositories\/\{namespace\}\/\{repository\}\/groups$/m,
     );
   });
 });

@@ -48,6 +48,31 @@ function seen(request: RecordedRequest) {
 }
 
 describe('every tool against the fake Hub', () => {
+  it('lists all 62 catalog tools to an all-admin agent, every hint explicit', async () => {
+    const h = await startHarness({
+      agent: ALL_ADMIN,
+      credential: CREDENTIALS.alice,
+      scim: { org: 'acme', token: SEED.scim.acme },
+    });
+    try {
+      const { tools } = await h.mcp.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(catalog.map((entry) => entry.name));
+      expect(tools).toHaveLength(62);
+      for (const tool of tools) {
+        for (const hint of [
+          'readOnlyHint',
+          'destructiveHint',
+          'idempotentHint',
+          'openWorldHint',
+        ] as const) {
+          expect(typeof tool.annotations?.[hint], `${tool.name} ${hint}`).toBe('boolean');
+        }
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
   it('has a case for every catalog tool', () => {
     const covered = new Set(CASES.map((c) => c.tool));
     expect(catalog.map((entry) => entry.name).filter((name) => !covered.has(name))).toEqual([]);
@@ -67,11 +92,19 @@ describe('every tool against the fake Hub', () => {
       ...(credential ? { credential } : {}),
       ...(c.scim ? { scim: { org: 'acme', token: SEED.scim.acme } } : {}),
     });
+    // The agent's own credential exchanges are the machinery's, not the call's.
+    const ownExchange = (r: RecordedRequest) =>
+      r.path === '/v2/auth/token' &&
+      credential !== undefined &&
+      (r.body as { identifier?: unknown } | undefined)?.identifier === credential.username;
     try {
+      c.setup?.(hub);
       const result = await h.call(c.tool, c.args);
       expect(result.isError, result.text).toBe(false);
-      expect(hub.apiRequests().map(seen)).toEqual(c.requests.map((r) => ({ query: {}, ...r })));
-      if (typeof c.result === 'function') c.result(result.json);
+      expect(hub.requests.filter((r) => !ownExchange(r)).map(seen)).toEqual(
+        c.requests.map((r) => ({ query: {}, ...r })),
+      );
+      if (typeof c.result === 'function') c.result(result.json, result.text);
       else expect(result.json).toMatchObject(c.result);
 
       hub.clearRequests();

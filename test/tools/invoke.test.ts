@@ -144,6 +144,8 @@ describe('the default policy', () => {
       'get_images_summary',
       'list_images',
       'list_image_tags',
+      'list_personal_access_tokens',
+      'get_personal_access_token',
       'search_catalog',
       'get_current_account',
       'list_my_orgs',
