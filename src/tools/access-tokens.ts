@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { dateTime, page, pageSize, uuid } from './schemas.js';
-import { pageOf, single } from './shape.js';
+import { asObject, compact, type Json, pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
-
-type Json = Record<string, unknown>;
 
 const SCOPES = ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read'] as const;
 const LABEL_RULE = 'must be 1-100 characters';
@@ -17,16 +15,6 @@ const tokenLabel = z
   .describe('Friendly name of the token, 1-100 characters');
 
 const tokenUuid = uuid.describe('The token uuid, from list_personal_access_tokens');
-
-function asObject(value: unknown): Json {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function compact(object: Json): Json {
-  return Object.fromEntries(
-    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
-  );
-}
 
 /**
  * Metadata only. `token` is never read here: the Hub sends "" outside creation, and a shaper that

@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import type { HubResponse } from '../hub/connection.js';
 import { dateTime, org, page, pageSize } from './schemas.js';
+import { asObject, compact, type Json } from './shape.js';
 import type { Args, ToolEntry } from './types.js';
 
 const ORG = 'org:{org}';
 const AUDIT_PATH = '/v2/auditlogs/{org}';
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function compact(object: Json): Json {
-  return Object.fromEntries(
-    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
-  );
-}
 
 /** The account is the org asked for, so it is left out. */
 function eventSummary(value: unknown): Json {

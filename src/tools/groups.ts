@@ -1,24 +1,12 @@
 import { z } from 'zod';
 import { group, org, page, pageSize, username } from './schemas.js';
-import { pageOf, single } from './shape.js';
+import { asObject, compact, type Json, pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
 
 const ORG = 'org:{org}';
 const GROUPS_PATH = '/v2/orgs/{org}/groups';
 const GROUP_PATH = `${GROUPS_PATH}/{group}`;
 const OWNERS_ONLY = 'Docker Hub lets only owners of the organization do this.';
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function compact(object: Json): Json {
-  return Object.fromEntries(
-    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
-  );
-}
 
 /** The id is kept: assign_repository_group takes it, not the name. */
 function groupSummary(value: unknown): Json {

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { dateTime, digest, namespace, page, pageSize, repository, tag } from './schemas.js';
-import { asIs, pageOf } from './shape.js';
+import { asIs, type Json, pageOf } from './shape.js';
 import type { ToolEntry } from './types.js';
 
 const REPO = 'repo:{namespace}/{repository}';
 const IMAGES_PATH = '/v2/namespaces/{namespace}/repositories/{repository}/images';
 const PLAN_NOTE = 'Advanced Image Management: Docker Hub answers 403 without a Pro or Team plan.';
-
-type Json = Record<string, unknown>;
 
 function imageSummary(value: unknown): Json {
   const image = (value ?? {}) as Json;

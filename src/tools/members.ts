@@ -1,24 +1,12 @@
 import { z } from 'zod';
 import type { HubResponse } from '../hub/connection.js';
 import { org, page, pageSize, username } from './schemas.js';
-import { pageOf, single } from './shape.js';
+import { asObject, compact, type Json, pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
 
 const ORG = 'org:{org}';
 const MEMBERS_PATH = '/v2/orgs/{org}/members';
 const OWNERS_ONLY = 'Docker Hub lets only owners of the organization do this.';
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function compact(object: Json): Json {
-  return Object.fromEntries(
-    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
-  );
-}
 
 /**
  * The Hub capitalises roles (Owner, Editor, Member, Invitee); they are given in the lowercase

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { dateTime, org, page, pageSize, uuid } from './schemas.js';
-import { pageOf, single } from './shape.js';
+import { asObject, compact, type Json, pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
-
-type Json = Record<string, unknown>;
 
 const TOKENS_PATH = '/v2/orgs/{org}/access-tokens';
 const TOKEN_PATH = `${TOKENS_PATH}/{access_token_id}`;
@@ -46,16 +44,6 @@ const tokenResources = z
   .array(tokenResource)
   .max(100, 'must hold at most 100 resources')
   .describe('What the token can reach; a token without resources can do nothing');
-
-function asObject(value: unknown): Json {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function compact(object: Json): Json {
-  return Object.fromEntries(
-    Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
-  );
-}
 
 /** Metadata and resources; `token` is never read here, so no listing or read can leak it. */
 function orgTokenSummary(value: unknown): Json {

@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { org } from './schemas.js';
+import { asObject, type Json } from './shape.js';
 import type { ToolEntry } from './types.js';
 
 const ORG = 'org:{org}';
 const SETTINGS_PATH = '/v2/orgs/{org}/settings';
 const BUSINESS_NOTE = 'Restricted images apply only to organizations on a Business subscription.';
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
 
 /** Only the three booleans the Hub documents: anything else it adds is left to detail "full". */
 function settingsSummary(response: { body: unknown }): Json {

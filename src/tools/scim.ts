@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HubResponse } from '../hub/connection.js';
 import { uuid } from './schemas.js';
+import { asObject, type Json } from './shape.js';
 import type { Args, ToolEntry } from './types.js';
 
 /** The org comes from the agent's SCIM credential (bound by the server), never from an argument. */
@@ -10,14 +11,11 @@ const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const TOKEN_NOTE =
   "Uses the agent's SCIM token (scim_credential in the config), which belongs to one organization.";
 
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
-}
-
-/** Drops undefined, null and empty fields, so absent data costs nothing. */
-function compact(object: Json): Json {
+/**
+ * SCIM objects carry many empty attributes (`""`, `[]`, `{}`): drop those too, not only
+ * null and undefined as shape.ts's compact does, where an empty list can mean something.
+ */
+function withoutEmpty(object: Json): Json {
   return Object.fromEntries(
     Object.entries(object).filter(
       ([, v]) =>
@@ -48,11 +46,11 @@ function userSummary(value: unknown): Json {
     .map((email) => asObject(email).value)
     .filter((email) => typeof email === 'string' && email !== userName);
   const meta = asObject(user.meta);
-  return compact({
+  return withoutEmpty({
     id: user.id,
     userName,
     displayName: user.displayName,
-    name: compact({ givenName: name.givenName, familyName: name.familyName }),
+    name: withoutEmpty({ givenName: name.givenName, familyName: name.familyName }),
     active: user.active,
     emails,
     groups: list(user.groups).map((group) => asObject(group).value ?? asObject(group).display),
@@ -63,7 +61,7 @@ function userSummary(value: unknown): Json {
 
 function resourceTypeSummary(value: unknown): Json {
   const type = asObject(value);
-  return compact({
+  return withoutEmpty({
     id: type.id,
     name: type.name,
     description: type.description,
@@ -74,7 +72,7 @@ function resourceTypeSummary(value: unknown): Json {
 
 function attributeSummary(value: unknown): Json {
   const attribute = asObject(value);
-  return compact({
+  return withoutEmpty({
     name: attribute.name,
     type: attribute.type,
     description: attribute.description,
@@ -89,7 +87,7 @@ function attributeSummary(value: unknown): Json {
 
 function schemaSummary(value: unknown): Json {
   const schema = asObject(value);
-  return compact({
+  return withoutEmpty({
     id: schema.id,
     name: schema.name,
     description: schema.description,
@@ -100,7 +98,7 @@ function schemaSummary(value: unknown): Json {
 /** In a list, a schema's attributes by name only: scim_get_schema has the rest. */
 function schemaListing(value: unknown): Json {
   const schema = asObject(value);
-  return compact({
+  return withoutEmpty({
     id: schema.id,
     name: schema.name,
     description: schema.description,
@@ -133,7 +131,7 @@ function usersPage(response: HubResponse, args: Args): Json {
   // An empty page still answers items: [], so only the figures go through compact.
   return {
     items: resources.map(userSummary),
-    ...compact({
+    ...withoutEmpty({
       total,
       start_index: startIndex,
       items_per_page: body.itemsPerPage ?? resources.length,
@@ -149,7 +147,7 @@ function serviceProviderSummary(response: HubResponse): Json {
   const supported = (key: string) => asObject(config[key]).supported;
   const filter = asObject(config.filter);
   const schemes = config.authenticationSchemes;
-  return compact({
+  return withoutEmpty({
     patch: supported('patch'),
     bulk: supported('bulk'),
     filter: supported('filter'),

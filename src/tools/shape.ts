@@ -5,14 +5,14 @@
 import type { HubResponse } from '../hub/connection.js';
 import type { Args } from './types.js';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function asObject(value: unknown): Json {
+export function asObject(value: unknown): Json {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
 }
 
 /** Drops undefined and null fields, so absent data costs nothing. */
-function compact(object: Json): Json {
+export function compact(object: Json): Json {
   return Object.fromEntries(
     Object.entries(object).filter(([, v]) => v !== undefined && v !== null),
   );

@@ -89,8 +89,9 @@ describe('hubgate over stdio', () => {
   });
 
   it('logs JSON on stderr, audit records included, and never the token', async () => {
-    await expect.poll(() => stderr).toContain('"msg":"audit"');
-    const lines = stderr.trim().split('\n');
+    // The records of earlier calls arrive on a pipe: wait for the last one, read whole lines only.
+    await expect.poll(() => stderr).toMatch(/"tool":"create_repository".*\n/);
+    const lines = stderr.slice(0, stderr.lastIndexOf('\n')).split('\n');
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     const audits = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'audit');
     expect(audits.map((a) => [a.audit.tool, a.audit.decision])).toEqual(
