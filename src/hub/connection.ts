@@ -16,6 +16,8 @@ export interface HubRequest {
   query?: Record<string, unknown>;
   body?: unknown;
   signal?: AbortSignal;
+  /** The Accept header; JSON unless the endpoint answers something else. */
+  accept?: string;
 }
 
 export interface HubResponse {
@@ -68,7 +70,7 @@ export class HubConnection {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const headers: Record<string, string> = {
-      accept: 'application/json',
+      accept: request.accept ?? 'application/json',
       'user-agent': this.options.userAgent,
     };
     if (bearer) headers.authorization = `Bearer ${bearer}`;

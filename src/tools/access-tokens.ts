@@ -71,6 +71,7 @@ export const accessTokenTools: ToolEntry[] = [
   },
   {
     name: 'create_personal_access_token',
+    revealsSecret: true,
     title: 'Create a personal access token',
     description:
       'Create a personal access token for the credential\'s own account. The answer\'s "token" is ' +

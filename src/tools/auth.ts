@@ -47,6 +47,7 @@ const secretText = (what: string) =>
 export const authTools: ToolEntry[] = [
   {
     name: 'auth_create_token',
+    revealsSecret: true,
     title: 'Exchange a secret for a Docker Hub bearer token',
     description:
       'Exchange an identifier and secret (a personal access token, an organization access token ' +
@@ -72,6 +73,7 @@ export const authTools: ToolEntry[] = [
   },
   {
     name: 'auth_login',
+    revealsSecret: true,
     title: 'Log in with username and password (deprecated)',
     description:
       'Deprecated upstream: prefer auth_create_token. Exchange a Docker ID and a password or ' +
@@ -94,6 +96,7 @@ export const authTools: ToolEntry[] = [
   },
   {
     name: 'auth_login_2fa',
+    revealsSecret: true,
     title: 'Finish a two-factor login',
     description:
       'Second step of auth_login for an account with two-factor authentication: the ' +

@@ -171,6 +171,7 @@ async function buildRequest(
   }
   const request: HubRequest = { method: entry.method, path: buildPath(entry.path, pathParams) };
   if (signal) request.signal = signal;
+  if (entry.accept) request.accept = entry.accept;
   if (entry.query) {
     request.query =
       typeof entry.query === 'function' ? entry.query(args) : pickDefined(args, entry.query);
@@ -206,7 +207,12 @@ function shapeResult(
     hidden = body.results.length - visible.length;
     response = { ...response, body: { ...body, results: visible } };
   }
-  let result = args.detail === 'full' ? response.body : entry.shape(response, args);
+  let result =
+    args.detail !== 'full'
+      ? entry.shape(response, args)
+      : entry.revealsSecret
+        ? response.body
+        : withoutSecrets(response.body);
   if (pages !== undefined && result && typeof result === 'object') {
     // One answer over several pages: page numbers no longer describe it.
     const { page: _page, page_size: _size, ...rest } = result as Record<string, unknown>;
@@ -219,6 +225,26 @@ function shapeResult(
         note: `${hidden} item(s) on this page are outside this agent's grants and were left out`,
       }
     : result;
+}
+
+/** Fields that hold a secret in the Hub's objects: a token, a secret, a password. */
+const SECRET_FIELD = /(?:^|_)(?:token|secret|password)$/i;
+
+/**
+ * The Hub's objects as they are, but with any non-empty secret-named string replaced: lists and
+ * gets of tokens answer `token: ""` today, and a result must not leak one if that changes.
+ */
+function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      SECRET_FIELD.test(key) && typeof item === 'string' && item !== ''
+        ? '[redacted]'
+        : withoutSecrets(item),
+    ]),
+  );
 }
 
 function failure(text: string): CallToolResult {

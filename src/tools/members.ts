@@ -74,6 +74,7 @@ export const memberTools: ToolEntry[] = [
   },
   {
     name: 'export_org_members',
+    accept: 'text/csv',
     title: 'Export organization members (CSV)',
     description:
       "Export all of an organization's members as CSV text: name, username, email, type, role, " +

@@ -105,6 +105,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
   },
   {
     name: 'create_org_access_token',
+    revealsSecret: true,
     title: 'Create an organization access token',
     description:
       'Create an access token that authenticates as the organization (identifier: the org name), ' +

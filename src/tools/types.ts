@@ -78,6 +78,13 @@ export interface ToolEntry {
     refusal: (args: Args) => string;
   };
   /**
+   * The result's purpose is a new secret (create a token, log in): its token fields pass. Every
+   * other tool's `detail: "full"` result has secret-named fields redacted, whatever the Hub sends.
+   */
+  revealsSecret?: boolean;
+  /** The media type to ask for, when the answer is not JSON (`text/csv` for the member export). */
+  accept?: string;
+  /**
    * Compact result for the agent; `detail: "full"` bypasses it and returns the Hub's body. A string
    * result is sent as text as it is (CSV); anything else as compact JSON.
    */
