@@ -2,22 +2,16 @@ import { z } from 'zod';
 import type { HubResponse } from '../hub/connection.js';
 import { HubResponseError, hubMessageOf } from '../hub/errors.js';
 import { username } from './schemas.js';
+import { asObject, type Json } from './shape.js';
 import type { ToolEntry } from './types.js';
 
 const LOGIN_PATH = '/v2/users/login';
 const NO_SERVER_IDENTITY =
   "The call carries only the arguments given, never hubgate's own credential.";
 
-type Json = Record<string, unknown>;
-
-function bodyOf(response: HubResponse): Json {
-  const body = response.body;
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Json) : {};
-}
-
 /** Exactly the one token field asked for: whatever else the Hub sends stays out of the result. */
 function onlyField(field: string) {
-  return (response: HubResponse): Json => ({ [field]: bodyOf(response)[field] });
+  return (response: HubResponse): Json => ({ [field]: asObject(response.body)[field] });
 }
 
 /**
@@ -25,7 +19,7 @@ function onlyField(field: string) {
  * failure. Any other 401 (a wrong password) is the error it would have been.
  */
 function loginOutcome(response: HubResponse): Json {
-  const body = bodyOf(response);
+  const body = asObject(response.body);
   if (response.status === 401) {
     const loginToken = body.login_2fa_token;
     if (typeof loginToken === 'string' && loginToken !== '') {
