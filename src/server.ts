@@ -15,6 +15,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
+import type { RateDecision } from './http/rate-limit.js';
 import type { HubClients } from './hub/clients.js';
 import { type AuditSink, redactArguments, type Transport } from './policy/audit.js';
 import { isCovered, toolPermitted } from './policy/authorize.js';
@@ -37,7 +38,14 @@ export interface HubgateServerOptions {
   transport: Transport;
   session?: string | null;
   catalog?: readonly ToolEntry[];
+  /** The HTTP service's per-agent rate limit, asked before each call. */
+  admit?: (agent: string) => RateDecision;
+  /** Told when a call starts; the function it returns, when the call ends (graceful shutdown). */
+  onCallStart?: () => () => void;
 }
+
+/** JSON-RPC error code for "too many calls": in the range JSON-RPC leaves to servers. */
+export const RATE_LIMITED = -32029;
 
 const INSTRUCTIONS =
   'hubgate gives access to the Docker Hub API through a per-agent policy. Only the tools this ' +
@@ -74,30 +82,45 @@ export function createHubgateServer(options: HubgateServerOptions): Server {
     tools: visibleTools(store.agent(agentName), entries).map(describeTool),
   }));
 
+  /** A call refused before it reaches a tool: still one audit record. */
+  const refuse = (tool: string, args: unknown, reason: string) =>
+    options.audit.record({
+      time: new Date().toISOString(),
+      agent: agentName,
+      transport: options.transport,
+      session,
+      tool: tool.slice(0, 100),
+      resources: [],
+      access: null,
+      decision: 'deny',
+      reason,
+      outcome: 'denied',
+      hub_status: null,
+      duration_ms: 0,
+      arguments: redactArguments(args ?? {}),
+    });
+
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
+    const admitted = options.admit?.(agentName) ?? { ok: true };
+    if (!admitted.ok) {
+      refuse(name, args, `rate limit: retry in ${admitted.retryAfterSeconds} s`);
+      throw new McpError(
+        RATE_LIMITED,
+        `Agent "${agentName}" is over its rate limit of tool calls; retry in ` +
+          `${admitted.retryAfterSeconds} s. Nothing was sent to Docker Hub.`,
+        { retry_after_seconds: admitted.retryAfterSeconds },
+      );
+    }
     const agent = store.agent(agentName);
+    if (!agent) {
+      const reason = `agent "${agentName}" is no longer in the configuration`;
+      refuse(name, args, reason);
+      return refusal(`Refused by hubgate policy: ${reason}.`);
+    }
     const entry = byName.get(name);
-    if (!agent || !entry) {
-      const reason = agent
-        ? 'unknown tool'
-        : `agent "${agentName}" is no longer in the configuration`;
-      options.audit.record({
-        time: new Date().toISOString(),
-        agent: agentName,
-        transport: options.transport,
-        session,
-        tool: name.slice(0, 100),
-        resources: [],
-        access: null,
-        decision: 'deny',
-        reason,
-        outcome: 'denied',
-        hub_status: null,
-        duration_ms: 0,
-        arguments: redactArguments(args ?? {}),
-      });
-      if (!agent) return refusal(`Refused by hubgate policy: ${reason}.`);
+    if (!entry) {
+      refuse(name, args, 'unknown tool');
       throw new McpError(
         ErrorCode.InvalidParams,
         `Unknown tool: ${JSON.stringify(name.slice(0, 100))}`,
@@ -105,21 +128,26 @@ export function createHubgateServer(options: HubgateServerOptions): Server {
     }
     // Listed or not, the call is checked: hiding a tool is a convenience, not the boundary.
     const scim = store.scimCredentialOf(agent);
-    return invokeTool(
-      {
-        agent,
-        hub: options.clients.for(store.hubCredentialOf(agent)),
-        anonymousHub: options.clients.anonymous,
-        ...(scim ? { scim: { org: scim.org, hub: options.clients.forScim(scim) } } : {}),
-        audit: options.audit,
-        logger: options.logger,
-        transport: options.transport,
-        session,
-      },
-      entry,
-      args,
-      extra.signal,
-    );
+    const callEnded = options.onCallStart?.();
+    try {
+      return await invokeTool(
+        {
+          agent,
+          hub: options.clients.for(store.hubCredentialOf(agent)),
+          anonymousHub: options.clients.anonymous,
+          ...(scim ? { scim: { org: scim.org, hub: options.clients.forScim(scim) } } : {}),
+          audit: options.audit,
+          logger: options.logger,
+          transport: options.transport,
+          session,
+        },
+        entry,
+        args,
+        extra.signal,
+      );
+    } finally {
+      callEnded?.();
+    }
   });
 
   // A reloaded policy applies from the next call; tell the client when its tool list changed.

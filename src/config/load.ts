@@ -123,6 +123,7 @@ function toConfig(file: ConfigFile, source: string): Config {
     if (value.credential) agent.credential = value.credential;
     if (value.scim_credential) agent.scimCredential = value.scim_credential;
     if (value.tools) agent.tools = value.tools;
+    if (value.rate_limit) agent.callsPerMinute = value.rate_limit.calls_per_minute;
     agents.set(name, agent);
   }
   const names = [...agents.keys()];

@@ -63,6 +63,15 @@ const agent = z.strictObject({
       deny: z.array(toolName).optional(),
     })
     .optional(),
+  rate_limit: z
+    .strictObject({
+      calls_per_minute: z
+        .number()
+        .int('must be a whole number')
+        .min(1, 'must be between 1 and 100000')
+        .max(100_000, 'must be between 1 and 100000'),
+    })
+    .optional(),
 });
 
 export const configSchema = z

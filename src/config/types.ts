@@ -26,6 +26,8 @@ export interface AgentConfig extends AgentPolicy {
   scimCredential?: string;
   /** `sha256:<hex>` of the agent's API keys, for the HTTP service. */
   keys: string[];
+  /** The HTTP service's limit on this agent's tool calls; the service's default otherwise. */
+  callsPerMinute?: number;
 }
 
 export interface Config {

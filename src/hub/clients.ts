@@ -9,38 +9,51 @@ import type { HubConnection } from './connection.js';
 
 export class HubClients {
   private readonly clients = new Map<string, HubClient>();
+  /** A name for each client that is not a secret: the username, or the SCIM org. */
+  private readonly labels = new Map<HubClient, string>();
   readonly anonymous: HubClient;
 
   constructor(readonly connection: HubConnection) {
     this.anonymous = new HubClient(connection);
+    this.labels.set(this.anonymous, 'anonymous');
   }
 
   for(credential: HubCredentialConfig | undefined): HubClient {
     if (!credential) return this.anonymous;
     // Keyed by identity, not by the config's name: the secret is hashed so it is not kept twice.
-    return this.cached(
-      `hub\u0000${credential.username}\u0000${digest(credential.secret)}`,
-      () =>
-        new HubClient(this.connection, {
-          username: credential.username,
-          secret: credential.secret,
-        }),
-    );
+    const key = `hub\u0000${credential.username}\u0000${digest(credential.secret)}`;
+    return this.cached(key, credential.username, () => {
+      return new HubClient(this.connection, {
+        username: credential.username,
+        secret: credential.secret,
+      });
+    });
   }
 
   /** SCIM calls carry the org's SCIM token as the bearer, with no exchange. */
   forScim(credential: ScimCredentialConfig): HubClient {
-    return this.cached(
-      `scim\u0000${digest(credential.token)}`,
-      () => new HubClient(this.connection, undefined, credential.token),
-    );
+    const key = `scim\u0000${digest(credential.token)}`;
+    return this.cached(key, `scim:${credential.org}`, () => {
+      return new HubClient(this.connection, undefined, credential.token);
+    });
   }
 
-  private cached(key: string, make: () => HubClient): HubClient {
+  /** The Hub's last X-RateLimit-Remaining for each identity that has made calls. */
+  rateLimits(): { credential: string; remaining: number }[] {
+    const figures: { credential: string; remaining: number }[] = [];
+    for (const [client, credential] of this.labels) {
+      const { remaining } = client.rateLimit;
+      if (remaining !== undefined) figures.push({ credential, remaining });
+    }
+    return figures;
+  }
+
+  private cached(key: string, label: string, make: () => HubClient): HubClient {
     let client = this.clients.get(key);
     if (!client) {
       client = make();
       this.clients.set(key, client);
+      this.labels.set(client, label);
     }
     return client;
   }

@@ -34,6 +34,8 @@ export interface HubConnectionOptions {
   userAgent: string;
   /** Tests may pass their own; by default one keep-alive Agent is made. */
   dispatcher?: Dispatcher;
+  /** Told of every answer's status, or 'error' when none came (metrics). */
+  observe?: (status: number | 'error') => void;
 }
 
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
@@ -93,6 +95,7 @@ export class HubConnection {
       });
       const text = method === 'HEAD' ? '' : await response.body.text();
       if (method === 'HEAD') await response.body.dump();
+      this.options.observe?.(response.statusCode);
       const responseHeaders = flattenHeaders(response.headers);
       return {
         status: response.statusCode,
@@ -100,6 +103,7 @@ export class HubConnection {
         body: parseBody(text, responseHeaders['content-type']),
       };
     } catch (error) {
+      this.options.observe?.('error');
       if (request.signal?.aborted) throw new HubCancelledError(method, request.path);
       if (timeout.aborted || isTimeout(error)) {
         throw new HubTimeoutError(method, request.path, this.options.timeoutMs);

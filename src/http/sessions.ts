@@ -1,0 +1,53 @@
+/**
+ * Open MCP sessions, each bound to the agent that opened it. A session is found by its id and
+ * its agent together: another agent's key with the same id finds nothing.
+ */
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+
+export type SessionKind = 'http' | 'sse';
+
+export interface Session {
+  id: string;
+  agent: string;
+  kind: SessionKind;
+  transport: Transport;
+  server: Server;
+  lastActivity: number;
+}
+
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  add(session: Session): void {
+    this.sessions.set(session.id, session);
+  }
+
+  /** The session with this id if `agent` opened it and it is of this kind. */
+  find(id: string, agent: string, kind: SessionKind): Session | undefined {
+    const session = this.sessions.get(id);
+    return session && session.agent === agent && session.kind === kind ? session : undefined;
+  }
+
+  remove(id: string): void {
+    this.sessions.delete(id);
+  }
+
+  count(kind: SessionKind): number {
+    let n = 0;
+    for (const session of this.sessions.values()) if (session.kind === kind) n += 1;
+    return n;
+  }
+
+  idleSince(before: number): Session[] {
+    return [...this.sessions.values()].filter((session) => session.lastActivity < before);
+  }
+
+  all(): Session[] {
+    return [...this.sessions.values()];
+  }
+}
