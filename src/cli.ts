@@ -5,6 +5,7 @@
  */
 import { describeConfig } from './commands/check.js';
 import { explainCall } from './commands/explain.js';
+import { serveHttp } from './commands/http.js';
 import { describeNewKey, newAgentKey } from './commands/key.js';
 import { serveStdio } from './commands/serve.js';
 import { describeTools, toolsAsJson, toolsAsMarkdown } from './commands/tools.js';
@@ -44,6 +45,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     }
     case 'serve':
       await serveStdio(command.options, env);
+      return;
+    case 'http':
+      await serveHttp(command.options, env);
       return;
   }
 }

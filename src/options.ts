@@ -24,7 +24,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['serve', 'check', 'explain', 'tools', 'key'] as const;
+export const COMMANDS = ['serve', 'http', 'check', 'explain', 'tools', 'key'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Where the policy comes from: a file, or the built-in default agent with optional --grant. */
@@ -40,8 +40,25 @@ export interface ServeOptions extends PolicySource {
   agent?: string;
 }
 
+export interface HttpOptions extends PolicySource {
+  host: string;
+  port: number;
+  hubUrl?: string;
+  timeoutMs: number;
+  logLevel: LogLevel;
+  allowAnonymous?: string;
+  allowedOrigins: string[];
+  allowedHosts: string[];
+  maxBodyBytes: number;
+  maxSessions: number;
+  sessionIdleMs: number;
+  shutdownMs: number;
+  defaultCallsPerMinute: number;
+}
+
 export type Command =
   | { kind: 'help'; command: CommandName }
+  | { kind: 'http'; options: HttpOptions }
   | { kind: 'version' }
   | { kind: 'serve'; options: ServeOptions }
   | { kind: 'check'; options: PolicySource }
@@ -61,6 +78,7 @@ Every tool call is checked against the agent's grants before it reaches Docker H
 
 Commands:
   (none)                   serve MCP over stdio
+  http                     serve MCP over HTTP to many agents, each with its own key
   check                    validate a config file and show what each agent may do
   explain                  show whether a call would be allowed, without calling Docker Hub
   tools                    list every tool with its access level and resource
@@ -103,6 +121,41 @@ Examples:
   hubgate --hub-url http://127.0.0.1:5555          use a local Docker Hub stand-in
 
 Exit codes: 0 ok, 1 bad usage or configuration, 2 runtime failure.
+`,
+  http: `Usage: hubgate http [--config FILE] [--host 127.0.0.1] [--port 8080] [options]
+
+Serves MCP over HTTP for several agents at once: Streamable HTTP at /mcp, the older HTTP+SSE
+transport at /sse and /messages, and /healthz, /readyz and /metrics. Agents authenticate with
+"Authorization: Bearer <key>"; the config holds the sha256 of each agent's keys (hubgate key).
+Refuses to start when no agent has a key, unless --allow-anonymous names the agent that requests
+without a key act as.
+
+Options:
+${POLICY_HELP}
+  --host HOST              address to bind (default 127.0.0.1; anything else should sit behind TLS)
+  --port PORT              port (default 8080; 0 picks a free one)
+  --allow-anonymous AGENT  requests without a key act as AGENT
+  --allowed-origins LIST   comma-separated Origins browsers may call from (default: this
+                           service's own http://localhost:PORT and http://127.0.0.1:PORT)
+  --allowed-hosts LIST     comma-separated Host names besides localhost, 127.0.0.1 and --host
+  --max-body BYTES         largest request body (default ${1024 * 1024}); larger ones get 413
+  --max-sessions N         open sessions at most (default 1000)
+  --session-idle-timeout SECS   close sessions idle this long (default 1800)
+  --shutdown-timeout SECS  on SIGTERM/SIGINT, how long calls in flight may finish (default 10)
+  --rate-limit N           tool calls per minute per agent, unless its config sets
+                           rate_limit.calls_per_minute (default 300)
+  --hub-url URL            Docker Hub API base URL (default: the config's hub.url, else
+                           ${DEFAULT_HUB_URL})
+  --request-timeout SECS   time budget for one Docker Hub request (default ${DEFAULT_TIMEOUT_MS / 1000})
+  --log-level LEVEL        ${LOG_LEVELS.join('|')} (default info)
+
+Environment: HUBGATE_CONFIG, HUBGATE_HUB_URL, HUBGATE_REQUEST_TIMEOUT, HUBGATE_LOG_LEVEL as for
+the stdio server.
+
+Examples:
+  hubgate key                                      make a key for each agent
+  hubgate http --config hubgate.yaml               serve on http://127.0.0.1:8080/mcp
+  hubgate http --config hubgate.yaml --host 0.0.0.0 --allowed-hosts hubgate.internal
 `,
   check: `Usage: hubgate check [--config FILE | --grant RESOURCE=LEVEL ...]
 
@@ -162,6 +215,16 @@ const FLAGS = {
   'log-level': { type: 'string' },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'allow-anonymous': { type: 'string' },
+  'allowed-origins': { type: 'string', multiple: true },
+  'allowed-hosts': { type: 'string', multiple: true },
+  'max-body': { type: 'string' },
+  'max-sessions': { type: 'string' },
+  'session-idle-timeout': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
+  'rate-limit': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -170,6 +233,23 @@ type FlagName = keyof typeof FLAGS;
 
 const ALLOWED: Record<CommandName, readonly FlagName[]> = {
   serve: ['config', 'grant', 'agent', 'hub-url', 'request-timeout', 'log-level'],
+  http: [
+    'config',
+    'grant',
+    'host',
+    'port',
+    'allow-anonymous',
+    'allowed-origins',
+    'allowed-hosts',
+    'max-body',
+    'max-sessions',
+    'session-idle-timeout',
+    'shutdown-timeout',
+    'rate-limit',
+    'hub-url',
+    'request-timeout',
+    'log-level',
+  ],
   check: ['config', 'grant'],
   explain: ['config', 'grant', 'agent', 'tool', 'args'],
   tools: ['json', 'markdown'],
@@ -230,6 +310,37 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
           ...(agent ? { agent } : {}),
           tool,
           args: parseJsonArgs(text('args') ?? '{}'),
+        },
+      };
+    }
+    case 'http': {
+      const hubUrl = text('hub-url') ?? env.HUBGATE_HUB_URL;
+      if (hubUrl !== undefined) checkHubUrl(hubUrl, command);
+      const list = (flag: FlagName) =>
+        ((values[flag] as string[] | undefined) ?? [])
+          .flatMap((item) => item.split(','))
+          .map((item) => item.trim())
+          .filter(Boolean);
+      const number = (flag: FlagName, fallback: number, min: number, max: number) =>
+        parseNumber(flag, text(flag), fallback, min, max);
+      const anonymous = text('allow-anonymous');
+      return {
+        kind: 'http',
+        options: {
+          ...policySource(values, env, command),
+          host: text('host') ?? '127.0.0.1',
+          port: number('port', 8080, 0, 65_535),
+          ...(hubUrl ? { hubUrl } : {}),
+          ...(anonymous ? { allowAnonymous: anonymous } : {}),
+          timeoutMs: parseTimeout(text('request-timeout') ?? env.HUBGATE_REQUEST_TIMEOUT),
+          logLevel: parseLogLevel(text('log-level') ?? env.HUBGATE_LOG_LEVEL),
+          allowedOrigins: list('allowed-origins'),
+          allowedHosts: list('allowed-hosts'),
+          maxBodyBytes: number('max-body', 1024 * 1024, 1024, 100 * 1024 * 1024),
+          maxSessions: number('max-sessions', 1000, 1, 1_000_000),
+          sessionIdleMs: number('session-idle-timeout', 1800, 1, 7 * 24 * 3600) * 1000,
+          shutdownMs: number('shutdown-timeout', 10, 0, 3600) * 1000,
+          defaultCallsPerMinute: number('rate-limit', 300, 1, 100_000),
         },
       };
     }
@@ -303,6 +414,32 @@ function parseJsonArgs(text: string): unknown {
     );
   }
   return value;
+}
+
+function checkHubUrl(url: string, command: CommandName): void {
+  try {
+    parseHubUrl(url);
+  } catch (error) {
+    throw new UsageError((error as Error).message, command);
+  }
+}
+
+function parseNumber(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max || value.trim() === '') {
+    throw new UsageError(
+      `--${flag} must be a number from ${min} to ${max}, not "${value}"`,
+      'http',
+    );
+  }
+  return number;
 }
 
 function parseTimeout(value: string | undefined): number {

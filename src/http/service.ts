@@ -1,0 +1,297 @@
+/**
+ * `hubgate http`: one port, many agents. Streamable HTTP at /mcp, the older HTTP+SSE transport at
+ * /sse + /messages, and /healthz, /readyz, /metrics. Every MCP request passes, in order: the
+ * Origin/Host guard, the agent's key, the body cap, then the session that agent opened. Each
+ * session has its own McpServer built for its agent, never shared.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from 'pino';
+import type { HubClients } from '../hub/clients.js';
+import type { AuditSink } from '../policy/audit.js';
+import type { PolicyStore } from '../policy/store.js';
+import { createHubgateServer } from '../server.js';
+import { readJsonBody } from './body.js';
+import { guardRequest } from './guard.js';
+import { agentForAuthorization } from './keys.js';
+import type { HubgateMetrics } from './metrics.js';
+import { AgentRateLimiter } from './rate-limit.js';
+import { type Session, type SessionKind, SessionRegistry } from './sessions.js';
+
+export interface HttpServiceOptions {
+  host: string;
+  port: number;
+  /** The agent that requests without a key act as; none means every request needs a key. */
+  allowAnonymous?: string;
+  allowedOrigins: readonly string[];
+  allowedHosts: readonly string[];
+  maxBodyBytes: number;
+  maxSessions: number;
+  sessionIdleMs: number;
+  /** Tool calls per minute for agents whose config sets no rate_limit. */
+  defaultCallsPerMinute: number;
+}
+
+export interface HttpServiceDeps {
+  store: PolicyStore;
+  clients: HubClients;
+  audit: AuditSink;
+  metrics: HubgateMetrics;
+  logger: Logger;
+  version: string;
+}
+
+export interface HttpService {
+  server: Server;
+  sessions: SessionRegistry;
+  listen(): Promise<AddressInfo>;
+  /** Stops accepting, lets calls in flight finish (up to `graceMs`), then closes every session. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+const SESSION_NOT_FOUND = -32001;
+
+export function createHttpService(options: HttpServiceOptions, deps: HttpServiceDeps): HttpService {
+  const { store, logger } = deps;
+  const sessions = new SessionRegistry();
+  const limiter = new AgentRateLimiter(
+    (agent) => store.agent(agent)?.callsPerMinute ?? options.defaultCallsPerMinute,
+  );
+  let callsInFlight = 0;
+  let ready = true;
+  let port = options.port;
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      logger.error({ err: error, url: request.url?.slice(0, 200) }, 'request failed');
+      if (!response.headersSent) sendError(response, 500, -32603, 'internal error');
+      else response.end();
+    });
+  });
+  // A slow or stalled client cannot hold a connection: headers, then the whole request, are
+  // bounded. (Long answers such as SSE streams are responses, which these do not limit.)
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  const sweeper = setInterval(
+    () => {
+      for (const session of sessions.idleSince(Date.now() - options.sessionIdleMs)) {
+        logger.info({ session: session.id, agent: session.agent }, 'closing an idle session');
+        void closeSession(session);
+      }
+    },
+    Math.min(60_000, Math.max(250, options.sessionIdleMs / 4)),
+  );
+  sweeper.unref();
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method === 'GET' && path === '/healthz')
+      return sendJson(response, 200, { status: 'ok' });
+    if (request.method === 'GET' && path === '/readyz') {
+      return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'shutting down' });
+    }
+    if (request.method === 'GET' && path === '/metrics') {
+      response.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+      response.end(await deps.metrics.registry.metrics());
+      return;
+    }
+    if (path !== '/mcp' && path !== '/sse' && path !== '/messages') {
+      return sendJson(response, 404, {
+        error: 'not found',
+        endpoints: ['/mcp', '/sse', '/messages', '/healthz', '/readyz', '/metrics'],
+      });
+    }
+
+    const refused = guardRequest(request, { ...options, port });
+    if (refused) return sendError(response, 403, -32000, `Forbidden: ${refused}`);
+    const agent = identify(request);
+    if (!agent) {
+      response.setHeader('www-authenticate', 'Bearer realm="hubgate"');
+      return sendError(
+        response,
+        401,
+        -32000,
+        'Unauthorized: send "Authorization: Bearer <agent key>" (hubgate key makes one)',
+      );
+    }
+    if (!ready) return sendError(response, 503, -32000, 'hubgate is shutting down');
+
+    if (path === '/mcp') return streamable(request, response, agent);
+    if (path === '/sse' && request.method === 'GET') return openSse(response, agent);
+    if (path === '/messages' && request.method === 'POST')
+      return sseMessage(request, response, agent);
+    return sendError(response, 405, -32000, `Method ${request.method} not allowed on ${path}`);
+  }
+
+  /** The agent of the request's key; without a key, the anonymous agent if one is allowed. */
+  function identify(request: IncomingMessage): string | undefined {
+    const header = request.headers.authorization;
+    if (header === undefined) return options.allowAnonymous;
+    return agentForAuthorization(store.config, header);
+  }
+
+  async function bodyOf(request: IncomingMessage, response: ServerResponse) {
+    const body = await readJsonBody(request, options.maxBodyBytes);
+    if (!body.ok) {
+      sendError(
+        response,
+        body.status,
+        -32700,
+        body.status === 413 ? `Payload too large: ${body.message}` : `Parse error: ${body.message}`,
+      );
+      return undefined;
+    }
+    return body;
+  }
+
+  async function streamable(request: IncomingMessage, response: ServerResponse, agent: string) {
+    let body: unknown;
+    if (request.method === 'POST') {
+      const read = await bodyOf(request, response);
+      if (!read) return;
+      body = read.value;
+    }
+    const id = request.headers['mcp-session-id'];
+    if (typeof id === 'string') {
+      // Another agent's session id is answered exactly like an unknown one.
+      const session = sessions.find(id, agent, 'http');
+      if (!session) return sendError(response, 404, SESSION_NOT_FOUND, 'Session not found');
+      session.lastActivity = Date.now();
+      await (session.transport as StreamableHTTPServerTransport).handleRequest(
+        request,
+        response,
+        body,
+      );
+      return;
+    }
+    if (request.method !== 'POST' || !isInitializeRequest(body)) {
+      return sendError(
+        response,
+        400,
+        -32000,
+        'Bad Request: no Mcp-Session-Id; start a session with initialize',
+      );
+    }
+    if (sessions.size >= options.maxSessions) {
+      return sendError(
+        response,
+        503,
+        -32000,
+        `Too many sessions (${options.maxSessions}); try again later`,
+      );
+    }
+    const sessionId = randomUUID();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => sessionId });
+    await open({ id: sessionId, agent, kind: 'http', transport });
+    await transport.handleRequest(request, response, body);
+  }
+
+  async function openSse(response: ServerResponse, agent: string) {
+    if (sessions.size >= options.maxSessions) {
+      return sendError(
+        response,
+        503,
+        -32000,
+        `Too many sessions (${options.maxSessions}); try again later`,
+      );
+    }
+    const transport = new SSEServerTransport('/messages', response);
+    await open({ id: transport.sessionId, agent, kind: 'sse', transport });
+  }
+
+  async function sseMessage(request: IncomingMessage, response: ServerResponse, agent: string) {
+    const read = await bodyOf(request, response);
+    if (!read) return;
+    const id = new URL(request.url ?? '/', 'http://hubgate').searchParams.get('sessionId') ?? '';
+    const session = sessions.find(id, agent, 'sse');
+    if (!session) return sendError(response, 404, SESSION_NOT_FOUND, 'Session not found');
+    session.lastActivity = Date.now();
+    await (session.transport as SSEServerTransport).handlePostMessage(
+      request,
+      response,
+      read.value,
+    );
+  }
+
+  async function open(spec: {
+    id: string;
+    agent: string;
+    kind: SessionKind;
+    transport: StreamableHTTPServerTransport | SSEServerTransport;
+  }): Promise<void> {
+    const mcp = createHubgateServer({
+      agentName: spec.agent,
+      store,
+      clients: deps.clients,
+      audit: deps.audit,
+      logger,
+      version: deps.version,
+      transport: spec.kind,
+      session: spec.id,
+      admit: (agent) => limiter.take(agent),
+      onCallStart: () => {
+        callsInFlight += 1;
+        return () => {
+          callsInFlight -= 1;
+        };
+      },
+    });
+    const session: Session = { ...spec, server: mcp, lastActivity: Date.now() };
+    sessions.add(session);
+    spec.transport.onclose = () => sessions.remove(spec.id);
+    await mcp.connect(spec.transport);
+    logger.info({ session: spec.id, agent: spec.agent, transport: spec.kind }, 'session opened');
+  }
+
+  async function closeSession(session: Session): Promise<void> {
+    sessions.remove(session.id);
+    await session.server.close().catch(() => {});
+  }
+
+  return {
+    server,
+    sessions,
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          port = address.port;
+          resolve(address);
+        });
+      });
+    },
+    async shutdown(graceMs) {
+      ready = false;
+      clearInterval(sweeper);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (callsInFlight > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      if (callsInFlight > 0)
+        logger.warn({ callsInFlight }, 'shutdown grace over: closing calls still running');
+      await Promise.all(sessions.all().map(closeSession));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+/** MCP endpoints answer errors as JSON-RPC errors, with no id (no request was accepted). */
+function sendError(response: ServerResponse, status: number, code: number, message: string): void {
+  sendJson(response, status, { jsonrpc: '2.0', error: { code, message }, id: null });
+}
