@@ -201,6 +201,10 @@ Examples:
 
 Prints a new random agent API key and the "sha256:" line to paste under the agent's keys in the
 config. hubgate keeps only the hash; give the key itself to the agent, once.
+
+Examples:
+  hubgate key                     then: keys: ["sha256:…"] under the agent in the config,
+                                  and the agent sends "Authorization: Bearer hgk_…"
 `,
 };
 

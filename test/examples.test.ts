@@ -1,4 +1,5 @@
 /** Every example config is one `hubgate check` accepts, and gives its agents what it says. */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,10 +13,19 @@ const env = {
   MYORG_CI_TOKEN: 'dckr_oat_x',
 };
 
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
 describe('examples/', () => {
-  it.each(readdirSync(dir).filter((name) => name.endsWith('.yaml')))('%s is valid', (name) => {
-    expect(loadConfigFile(`${dir}${name}`, env).agents.size).toBeGreaterThan(0);
-  });
+  it.each(readdirSync(dir).filter((name) => name.endsWith('.yaml')))(
+    'hubgate check accepts %s',
+    (name) => {
+      const output = execFileSync(process.execPath, [cli, 'check', '--config', `${dir}${name}`], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+      }).toString();
+      expect(output).toContain(`${dir}${name}: valid`);
+      expect(loadConfigFile(`${dir}${name}`, env).agents.size).toBeGreaterThan(0);
+    },
+  );
 
   it('the CI bot writes app-* repositories of myorg and nothing else of it', () => {
     const bot = loadConfigFile(`${dir}ci-bot.yaml`, env).agents.get('ci-bot');

@@ -38,7 +38,11 @@ describe('README', () => {
     // hubgate's own command lines and flag tables, not other tools' (claude mcp add --transport).
     const hubgateLines = section
       .split('\n')
-      .filter((line) => /^\| `--|(^|[\s$])hubgate\b/.test(line) && !/claude|biome|npm/.test(line));
+      .filter((line) => /^\| `--|(^|[\s$])hubgate\b/.test(line) && !/claude|biome|npm/.test(line))
+      // In a docker run, the flags before the image are docker's.
+      .map((line) =>
+        line.includes('hubgate:local') ? line.slice(line.indexOf('hubgate:local')) : line,
+      );
     const flags = new Set(hubgateLines.join('\n').match(/--[a-z][a-z-]+/g));
     const variables = new Set(readme.match(/\b(?:HUBGATE|DOCKER_HUB)_[A-Z_]+/g));
     expect(flags.size).toBeGreaterThanOrEqual(5);

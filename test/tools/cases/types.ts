@@ -30,6 +30,7 @@ export interface ToolCase {
    * The shaped result: a partial object (toMatchObject), or a function that asserts on it; the
    * function also gets the text, for tools that answer text (a CSV export).
    */
+  // biome-ignore lint/suspicious/noExplicitAny: a case reaches into results of every shape
   result: Record<string, unknown> | ((json: any, text: string) => void);
   /** Arguments the schema refuses: the message must contain `message`, and nothing is sent. */
   refused: { args: Record<string, unknown>; message: string };
