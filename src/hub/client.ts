@@ -1,10 +1,25 @@
 /**
- * A Docker Hub client acting as one identity: anonymous, or a credential whose bearer token is
- * obtained and refreshed by a TokenSource. It turns Hub answers into results or typed errors.
+ * A Docker Hub client acting as one identity: anonymous, a credential whose bearer token is
+ * obtained and refreshed by a TokenSource, or a fixed bearer (a SCIM token). It spends as little
+ * of the Hub as it can (a short read cache, one request for identical concurrent reads), survives
+ * what the Hub does (retries, 429 waits, a spent rate limit answered without sending), and turns
+ * answers into results or typed errors.
  */
 import { type Credential, TokenSource } from './auth.js';
+import { ReadCache } from './cache.js';
 import type { HubConnection, HubRequest, HubResponse } from './connection.js';
-import { HubAuthError, HubResponseError, hubMessageOf } from './errors.js';
+import {
+  HubAuthError,
+  HubCancelledError,
+  HubNetworkError,
+  HubRateLimitedError,
+  HubResponseError,
+  HubTimeoutError,
+  hubMessageOf,
+} from './errors.js';
+import { SingleFlight } from './flight.js';
+import { buildQuery } from './path.js';
+import { backoffMs, DEFAULT_ATTEMPTS, isRead, isRetryableStatus, sleep } from './retry.js';
 
 export interface HubCallOptions {
   /**
@@ -12,18 +27,37 @@ export interface HubCallOptions {
    * ("absent"), 400 for delete-images (the warnings to acknowledge).
    */
   answerStatuses?: readonly number[];
+  /** False where freshness matters (tokens, audit logs): the read skips the cache. */
+  cache?: boolean;
 }
+
+export interface HubClientOptions {
+  /** How long a read is reused; 0 turns the cache off. */
+  cacheTtlMs?: number;
+  /** Tries per call, the first included. */
+  attempts?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_CACHE_TTL_MS = 10_000;
 
 /** The last rate-limit figures the Hub reported for this identity. */
 export interface RateLimitState {
   limit?: number;
   remaining?: number;
+  /** Unix time, in seconds, when the budget is renewed. */
   resetAt?: number;
 }
 
 export class HubClient {
   private readonly tokens: TokenSource | undefined;
+  private readonly cache: ReadCache<HubResponse>;
+  private readonly flights = new SingleFlight<HubResponse>();
+  private readonly attempts: number;
+  private readonly now: () => number;
   readonly rateLimit: RateLimitState = {};
+  /** After a 429 that said when: no request before this time (ms). */
+  private blockedUntil = 0;
 
   /**
    * With a credential, calls carry a bearer from the token exchange; with `staticBearer` (a SCIM
@@ -33,10 +67,14 @@ export class HubClient {
     private readonly connection: HubConnection,
     credential?: Credential,
     private readonly staticBearer?: string,
+    options: HubClientOptions = {},
   ) {
     this.tokens = credential
       ? new TokenSource(credential, (c) => exchangeToken(connection, c))
       : undefined;
+    this.cache = new ReadCache(options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS);
+    this.attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
+    this.now = options.now ?? Date.now;
   }
 
   get anonymous(): boolean {
@@ -54,28 +92,119 @@ export class HubClient {
   }
 
   async request(request: HubRequest, options: HubCallOptions = {}): Promise<HubResponse> {
-    let bearer = this.staticBearer ?? (await this.tokens?.token());
-    let response = await this.connection.send(request, bearer);
-    if (response.status === 401 && this.tokens && bearer) {
-      // The token may have been revoked or expired early: refresh once and try once more.
-      // A 401 means the Hub did not act on the request, so repeating it is safe for any method.
-      this.tokens.invalidate(bearer);
-      bearer = await this.tokens.token();
-      response = await this.connection.send(request, bearer);
+    if (!isRead(request.method)) {
+      const response = await this.attempt(request);
+      // A write can change what any read of this identity would answer.
+      if (response.status < 300) this.cache.clear();
+      return this.finish(request, response, options);
     }
-    this.noteRateLimit(response.headers);
-    if (response.status >= 200 && response.status < 300) return response;
-    if (options.answerStatuses?.includes(response.status)) return response;
-    throw toResponseError(request, response);
+    const key = `${request.method} ${request.path}${buildQuery(request.query)} ${request.accept ?? ''}`;
+    const cacheable = options.cache !== false;
+    const cached = cacheable ? this.cache.get(key) : undefined;
+    if (cached) return this.finish(request, cached, options);
+    const response = await this.flights.run(
+      key,
+      request.signal,
+      (signal) => this.attempt({ ...request, signal }),
+      () => new HubCancelledError(request.method, request.path),
+    );
+    if (cacheable && response.status < 300) this.cache.set(key, response);
+    return this.finish(request, response, options);
   }
 
-  private noteRateLimit(headers: Record<string, string>): void {
+  /**
+   * One call: attempts until an answer worth returning, within the call's time budget. Reads are
+   * tried again after network errors and 502/503/504; any request after a 429 whose wait fits.
+   */
+  private async attempt(request: HubRequest): Promise<HubResponse> {
+    const budget = this.connection.timeoutMs;
+    const deadline = this.now() + budget;
+    for (let attempt = 1; ; attempt += 1) {
+      this.failIfSpent(request);
+      const remaining = deadline - this.now();
+      if (remaining <= 0) throw new HubTimeoutError(request.method, request.path, budget);
+      let response: HubResponse;
+      try {
+        response = await this.authorized(request, remaining);
+      } catch (error) {
+        if (error instanceof HubTimeoutError) {
+          throw new HubTimeoutError(request.method, request.path, budget);
+        }
+        const retry = error instanceof HubNetworkError && isRead(request.method);
+        if (!retry || !(await this.waitIfItFits(backoffMs(attempt), attempt, deadline, request))) {
+          throw error;
+        }
+        continue;
+      }
+      this.noteRateLimit(response);
+      const wait =
+        response.status === 429
+          ? Math.max(0, this.blockedUntil - this.now()) || backoffMs(attempt)
+          : isRetryableStatus(response.status) && isRead(request.method)
+            ? backoffMs(attempt)
+            : undefined;
+      if (wait === undefined || !(await this.waitIfItFits(wait, attempt, deadline, request))) {
+        return response;
+      }
+    }
+  }
+
+  /** Waits and says true when another attempt is allowed and the wait leaves time for it. */
+  private async waitIfItFits(
+    ms: number,
+    attempt: number,
+    deadline: number,
+    request: HubRequest,
+  ): Promise<boolean> {
+    if (attempt >= this.attempts || this.now() + ms >= deadline) return false;
+    await sleep(ms, request.signal, request.method, request.path);
+    return true;
+  }
+
+  /** Sends with the identity's bearer; a 401 refreshes the token once and sends once more. */
+  private async authorized(request: HubRequest, budgetMs: number): Promise<HubResponse> {
+    let bearer = this.staticBearer ?? (await this.tokens?.token());
+    const started = this.now();
+    let response = await this.connection.send(request, bearer, budgetMs);
+    if (response.status === 401 && this.tokens && bearer) {
+      // The token may have been revoked or expired early. A 401 means the Hub did not act on the
+      // request, so repeating it is safe for any method.
+      this.tokens.invalidate(bearer);
+      bearer = await this.tokens.token();
+      response = await this.connection.send(request, bearer, budgetMs - (this.now() - started));
+    }
+    return response;
+  }
+
+  /** The Hub said the budget is spent until its reset (or a 429 said when): refuse unsent. */
+  private failIfSpent(request: HubRequest): void {
+    const { remaining, resetAt } = this.rateLimit;
+    const spentUntil = remaining === 0 && resetAt !== undefined ? resetAt * 1000 : 0;
+    const until = Math.max(spentUntil, this.blockedUntil);
+    const now = this.now();
+    if (until > now) {
+      throw new HubRateLimitedError(request.method, request.path, Math.ceil((until - now) / 1000));
+    }
+  }
+
+  private finish(request: HubRequest, response: HubResponse, options: HubCallOptions): HubResponse {
+    if (response.status >= 200 && response.status < 300) return response;
+    if (options.answerStatuses?.includes(response.status)) return response;
+    throw toResponseError(request, response, this.now());
+  }
+
+  private noteRateLimit(response: HubResponse): void {
+    const { headers } = response;
     const limit = numberHeader(headers['x-ratelimit-limit']);
     const remaining = numberHeader(headers['x-ratelimit-remaining']);
     const reset = numberHeader(headers['x-ratelimit-reset']);
     if (limit !== undefined) this.rateLimit.limit = limit;
     if (remaining !== undefined) this.rateLimit.remaining = remaining;
     if (reset !== undefined) this.rateLimit.resetAt = reset;
+    if (response.status === 429) {
+      const at = retryAtMs(headers, this.now());
+      if (at !== undefined) this.blockedUntil = at;
+    }
   }
 }
 
@@ -91,10 +220,13 @@ async function exchangeToken(connection: HubConnection, credential: Credential):
   throw new HubAuthError(response.status, credential.username, hubMessageOf(response.body).message);
 }
 
-function toResponseError(request: HubRequest, response: HubResponse): HubResponseError {
+function toResponseError(
+  request: HubRequest,
+  response: HubResponse,
+  now: number,
+): HubResponseError {
   const { message, txnid } = hubMessageOf(response.body);
-  const retryAfter =
-    response.status === 429 ? retryAfterSeconds(response.headers, Date.now()) : undefined;
+  const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers, now) : undefined;
   return new HubResponseError(
     response.status,
     request.method,
@@ -105,21 +237,30 @@ function toResponseError(request: HubRequest, response: HubResponse): HubRespons
   );
 }
 
-/** Seconds to wait from `Retry-After` (seconds or an HTTP date) or `X-Retry-After` (unix time). */
+/**
+ * When (ms) the Hub accepts calls again: `Retry-After` (seconds or an HTTP date) or
+ * `X-Retry-After` (unix time).
+ */
+export function retryAtMs(headers: Record<string, string>, now: number): number | undefined {
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return now + Math.max(0, seconds) * 1000;
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(now, date);
+  }
+  const unix = numberHeader(headers['x-retry-after']);
+  if (unix !== undefined) return Math.max(now, unix * 1000);
+  return undefined;
+}
+
+/** Seconds to wait, rounded up, as errors tell them. */
 export function retryAfterSeconds(
   headers: Record<string, string>,
   now: number,
 ): number | undefined {
-  const retryAfter = headers['retry-after'];
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, Math.ceil((date - now) / 1000));
-  }
-  const unix = numberHeader(headers['x-retry-after']);
-  if (unix !== undefined) return Math.max(0, Math.ceil(unix - now / 1000));
-  return undefined;
+  const at = retryAtMs(headers, now);
+  return at === undefined ? undefined : Math.ceil((at - now) / 1000);
 }
 
 function numberHeader(value: string | undefined): number | undefined {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { HubCredentialConfig, ScimCredentialConfig } from '../config/types.js';
-import { HubClient } from './client.js';
+import { HubClient, type HubClientOptions } from './client.js';
 import type { HubConnection } from './connection.js';
 
 export class HubClients {
@@ -13,8 +13,11 @@ export class HubClients {
   private readonly labels = new Map<HubClient, string>();
   readonly anonymous: HubClient;
 
-  constructor(readonly connection: HubConnection) {
-    this.anonymous = new HubClient(connection);
+  constructor(
+    readonly connection: HubConnection,
+    private readonly options: HubClientOptions = {},
+  ) {
+    this.anonymous = new HubClient(connection, undefined, undefined, options);
     this.labels.set(this.anonymous, 'anonymous');
   }
 
@@ -23,10 +26,12 @@ export class HubClients {
     // Keyed by identity, not by the config's name: the secret is hashed so it is not kept twice.
     const key = `hub\u0000${credential.username}\u0000${digest(credential.secret)}`;
     return this.cached(key, credential.username, () => {
-      return new HubClient(this.connection, {
-        username: credential.username,
-        secret: credential.secret,
-      });
+      return new HubClient(
+        this.connection,
+        { username: credential.username, secret: credential.secret },
+        undefined,
+        this.options,
+      );
     });
   }
 
@@ -34,7 +39,7 @@ export class HubClients {
   forScim(credential: ScimCredentialConfig): HubClient {
     const key = `scim\u0000${digest(credential.token)}`;
     return this.cached(key, `scim:${credential.org}`, () => {
-      return new HubClient(this.connection, undefined, credential.token);
+      return new HubClient(this.connection, undefined, credential.token, this.options);
     });
   }
 

@@ -4,7 +4,13 @@
  * answer read and parsed. It knows nothing of credentials or of what the answer means.
  */
 import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
-import { HubCancelledError, HubNetworkError, HubTimeoutError } from './errors.js';
+import {
+  HubCancelledError,
+  HubError,
+  HubNetworkError,
+  HubResponseTooLargeError,
+  HubTimeoutError,
+} from './errors.js';
 import { buildQuery } from './path.js';
 
 export type HubMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -36,10 +42,13 @@ export interface HubConnectionOptions {
   dispatcher?: Dispatcher;
   /** Told of every answer's status, or 'error' when none came (metrics). */
   observe?: (status: number | 'error') => void;
+  /** Answers larger than this are refused, not buffered. */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 export class HubConnection {
   readonly origin: string;
@@ -66,10 +75,15 @@ export class HubConnection {
     return this.options.timeoutMs;
   }
 
-  async send(request: HubRequest, bearer?: string): Promise<HubResponse> {
+  /** One attempt, within `budgetMs` (what is left of the call's budget; all of it by default). */
+  async send(
+    request: HubRequest,
+    bearer?: string,
+    budgetMs = this.options.timeoutMs,
+  ): Promise<HubResponse> {
     const { method } = request;
     const path = `${this.basePath}${request.path}${buildQuery(request.query)}`;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const timeout = AbortSignal.timeout(budgetMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const headers: Record<string, string> = {
       accept: request.accept ?? 'application/json',
@@ -90,10 +104,10 @@ export class HubConnection {
         headers,
         body,
         signal,
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
+        headersTimeout: budgetMs,
+        bodyTimeout: budgetMs,
       });
-      const text = method === 'HEAD' ? '' : await response.body.text();
+      const text = method === 'HEAD' ? '' : await this.readCapped(response, method, request.path);
       if (method === 'HEAD') await response.body.dump();
       this.options.observe?.(response.statusCode);
       const responseHeaders = flattenHeaders(response.headers);
@@ -103,13 +117,39 @@ export class HubConnection {
         body: parseBody(text, responseHeaders['content-type']),
       };
     } catch (error) {
+      if (error instanceof HubError) throw error;
       this.options.observe?.('error');
       if (request.signal?.aborted) throw new HubCancelledError(method, request.path);
       if (timeout.aborted || isTimeout(error)) {
-        throw new HubTimeoutError(method, request.path, this.options.timeoutMs);
+        throw new HubTimeoutError(method, request.path, budgetMs);
       }
       throw new HubNetworkError(method, request.path, describeCause(error));
     }
+  }
+
+  /** The body as text, refused (and the socket released) as soon as it passes the cap. */
+  private async readCapped(
+    response: Dispatcher.ResponseData,
+    method: string,
+    path: string,
+  ): Promise<string> {
+    const cap = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const tooLarge = () => {
+      // Destroying the body errors the stream; nothing else listens, so say it is expected.
+      response.body.on('error', () => {});
+      response.body.destroy();
+      this.options.observe?.(response.statusCode);
+      return new HubResponseTooLargeError(method, path, cap);
+    };
+    if (Number(response.headers['content-length']) > cap) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > cap) throw tooLarge();
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   async close(): Promise<void> {

@@ -66,6 +66,35 @@ export class HubCancelledError extends HubError {
   }
 }
 
+/** The answer was larger than hubgate accepts; it was not read. */
+export class HubResponseTooLargeError extends HubError {
+  override name = 'HubResponseTooLargeError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `Docker Hub's answer to ${method} ${path} is over hubgate's ${Math.round(maxBytes / 1024 / 1024)} MiB cap and was refused; ask for less (a smaller page_size).`,
+    );
+  }
+}
+
+/** The credential's rate-limit budget is spent: the call was not sent. */
+export class HubRateLimitedError extends HubError {
+  override name = 'HubRateLimitedError';
+  readonly status = 429;
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `Docker Hub's rate limit for this credential is spent (X-RateLimit-Remaining: 0); it resets in ${retryAfterSeconds} s. ${method} ${path} was not sent: retry after that.`,
+    );
+  }
+}
+
 /** The connection failed or the answer could not be read. */
 export class HubNetworkError extends HubError {
   override name = 'HubNetworkError';

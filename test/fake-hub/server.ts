@@ -100,6 +100,10 @@ async function handle(deps: HubServerDeps, req: IncomingMessage, res: ServerResp
   if (fault?.delayMs !== undefined && fault.delayMs > 0) {
     if (!(await sleep(fault.delayMs, disconnect.signal))) return;
   }
+  if (fault?.reset) {
+    req.socket.destroy();
+    return;
+  }
   if (fault?.status !== undefined) return send(faultReply({ ...fault, status: fault.status }));
 
   if (rate.exceeded) {

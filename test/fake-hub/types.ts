@@ -38,6 +38,8 @@ export interface Fault {
   times?: number;
   /** With status 429: sets Retry-After and X-Retry-After. */
   retryAfterSeconds?: number;
+  /** Drop the connection instead of answering (after any delay): a reset as the client sees it. */
+  reset?: boolean;
 }
 
 export interface FakeHub {

@@ -88,6 +88,8 @@ export interface HarnessOptions {
   clients?: HubClients;
   agentName?: string;
   audit?: AuditSink;
+  /** The read cache's lifetime; off (0) unless a test is about the cache. */
+  cacheTtlMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -101,7 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const agentName = options.agentName ?? agent.name;
   const store =
     options.store ?? new PolicyStore(configFor(agent, options.credential, options.scim));
-  const clients = options.clients ?? new HubClients(connection);
+  const clients = options.clients ?? new HubClients(connection, { cacheTtlMs: options.cacheTtlMs ?? 0 });
   const configured = store.agent(agentName);
   const audit: AuditRecord[] = [];
   const server = createHubgateServer({

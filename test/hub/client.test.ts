@@ -16,7 +16,7 @@ const connections: HubConnection[] = [];
 function clientFor(credential = ALICE_READ, timeoutMs = 5_000) {
   const connection = new HubConnection({ baseUrl: hub.url, timeoutMs, userAgent: 'hubgate-test' });
   connections.push(connection);
-  return new HubClient(connection, credential);
+  return new HubClient(connection, credential, undefined, { cacheTtlMs: 0 });
 }
 
 const tagPath = '/v2/namespaces/library/repositories/nginx/tags/latest';
