@@ -10,6 +10,7 @@ COPY package.json package-lock.json ./
 # Scripts are skipped here (prepare would build before the sources are in); the build runs below.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle.mjs ./scripts/bundle.mjs
 COPY src ./src
 RUN npm run build
 

@@ -3,14 +3,11 @@
  * The `hubgate` command: parse, dispatch, and turn errors into messages and exit codes
  * (0 ok, 1 bad usage or configuration, 2 runtime failure).
  */
-import { describeConfig } from './commands/check.js';
-import { explainCall } from './commands/explain.js';
-import { serveHttp } from './commands/http.js';
-import { describeNewKey, newAgentKey } from './commands/key.js';
-import { serveStdio } from './commands/serve.js';
-import { describeTools, toolsAsJson, toolsAsMarkdown } from './commands/tools.js';
+/**
+ * Commands are imported when chosen: a host starts hubgate for every conversation, and a stdio
+ * session should not pay for loading the HTTP service, metrics or the documentation generators.
+ */
 import { ConfigError } from './config/load.js';
-import { resolveConfig, selectAgent } from './config/resolve.js';
 import { parseCommandLine, USAGE, UsageError } from './options.js';
 import { VERSION } from './version.js';
 
@@ -27,28 +24,40 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       process.stdout.write(`${VERSION}\n`);
       return;
     case 'tools': {
+      const { describeTools, toolsAsJson, toolsAsMarkdown } = await import('./commands/tools.js');
       const render = { table: describeTools, json: toolsAsJson, markdown: toolsAsMarkdown };
       process.stdout.write(render[command.format]());
       return;
     }
-    case 'key':
+    case 'key': {
+      const { describeNewKey, newAgentKey } = await import('./commands/key.js');
       process.stdout.write(describeNewKey(newAgentKey()));
       return;
-    case 'check':
+    }
+    case 'check': {
+      const { describeConfig } = await import('./commands/check.js');
+      const { resolveConfig } = await import('./config/resolve.js');
       process.stdout.write(describeConfig(resolveConfig(command.options, env)));
       return;
+    }
     case 'explain': {
+      const { explainCall } = await import('./commands/explain.js');
+      const { resolveConfig, selectAgent } = await import('./config/resolve.js');
       const config = resolveConfig(command.options, env);
       const agent = selectAgent(config, command.options.agent);
       process.stdout.write(explainCall(config, agent, command.options.tool, command.options.args));
       return;
     }
-    case 'serve':
+    case 'serve': {
+      const { serveStdio } = await import('./commands/serve.js');
       await serveStdio(command.options, env);
       return;
-    case 'http':
+    }
+    case 'http': {
+      const { serveHttp } = await import('./commands/http.js');
       await serveHttp(command.options, env);
       return;
+    }
   }
 }
 

@@ -24,6 +24,7 @@ describe('Dockerfile', () => {
     for (const source of sources) {
       expect(existsSync(join(root, source)), source).toBe(true);
       expect(dockerignore, source).not.toContain(source.split('/')[0]);
+      expect(dockerignore, source).not.toContain(source);
     }
   });
 

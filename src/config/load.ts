@@ -3,8 +3,8 @@
  * and every problem reported as `file: field.path: rule`, all at once, so one run shows them all.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Grant } from '../policy/types.js';
 import { type InterpolationProblem, interpolate } from './interpolate.js';
@@ -71,6 +71,8 @@ function parseByExtension(text: string, source: string): unknown {
     }
   }
   if (extension === '.yaml' || extension === '.yml') {
+    // Loaded on demand: most sessions never read a YAML file, and the parser is large.
+    const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
       throw new ConfigError(
