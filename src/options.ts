@@ -36,6 +36,8 @@ export interface PolicySource {
 export interface ServeOptions extends PolicySource {
   hubUrl?: string;
   timeoutMs: number;
+  /** How long a Hub read is reused for the same identity; 0 turns the cache off. */
+  cacheTtlMs: number;
   logLevel: LogLevel;
   agent?: string;
 }
@@ -45,6 +47,7 @@ export interface HttpOptions extends PolicySource {
   port: number;
   hubUrl?: string;
   timeoutMs: number;
+  cacheTtlMs: number;
   logLevel: LogLevel;
   allowAnonymous?: string;
   allowedOrigins: string[];
@@ -91,7 +94,9 @@ ${POLICY_HELP}
                            default: the config's default_agent)
   --hub-url URL            Docker Hub API base URL (env HUBGATE_HUB_URL; else the config's
                            hub.url; default ${DEFAULT_HUB_URL})
-  --request-timeout SECS   time budget for one Docker Hub request (default ${DEFAULT_TIMEOUT_MS / 1000})
+  --request-timeout SECS   time budget for one Docker Hub call, retries included (default ${DEFAULT_TIMEOUT_MS / 1000})
+  --cache-ttl SECS         how long a Docker Hub read is reused for the same credential
+                           (default 10; 0 turns the cache off; tokens and audit logs never are)
   --log-level LEVEL        ${LOG_LEVELS.join('|')} (default info); logs go to stderr as JSON
   -h, --help               show this help and exit
   -v, --version            print the version and exit
@@ -105,6 +110,7 @@ Environment:
   HUBGATE_AGENT            same as --agent
   HUBGATE_HUB_URL          same as --hub-url
   HUBGATE_REQUEST_TIMEOUT  same as --request-timeout
+  HUBGATE_CACHE_TTL        same as --cache-ttl
   HUBGATE_LOG_LEVEL        same as --log-level
 
 Policy:
@@ -146,11 +152,12 @@ ${POLICY_HELP}
                            rate_limit.calls_per_minute (default 300)
   --hub-url URL            Docker Hub API base URL (default: the config's hub.url, else
                            ${DEFAULT_HUB_URL})
-  --request-timeout SECS   time budget for one Docker Hub request (default ${DEFAULT_TIMEOUT_MS / 1000})
+  --request-timeout SECS   time budget for one Docker Hub call (default ${DEFAULT_TIMEOUT_MS / 1000})
+  --cache-ttl SECS         how long a Docker Hub read is reused per credential (default 10; 0: off)
   --log-level LEVEL        ${LOG_LEVELS.join('|')} (default info)
 
-Environment: HUBGATE_CONFIG, HUBGATE_HUB_URL, HUBGATE_REQUEST_TIMEOUT, HUBGATE_LOG_LEVEL as for
-the stdio server.
+Environment: HUBGATE_CONFIG, HUBGATE_HUB_URL, HUBGATE_REQUEST_TIMEOUT, HUBGATE_CACHE_TTL and
+HUBGATE_LOG_LEVEL as for the stdio server.
 
 Examples:
   hubgate key                                      make a key for each agent
@@ -216,6 +223,7 @@ const FLAGS = {
   args: { type: 'string' },
   'hub-url': { type: 'string' },
   'request-timeout': { type: 'string' },
+  'cache-ttl': { type: 'string' },
   'log-level': { type: 'string' },
   json: { type: 'boolean' },
   markdown: { type: 'boolean' },
@@ -236,7 +244,7 @@ const FLAGS = {
 type FlagName = keyof typeof FLAGS;
 
 const ALLOWED: Record<CommandName, readonly FlagName[]> = {
-  serve: ['config', 'grant', 'agent', 'hub-url', 'request-timeout', 'log-level'],
+  serve: ['config', 'grant', 'agent', 'hub-url', 'request-timeout', 'cache-ttl', 'log-level'],
   http: [
     'config',
     'grant',
@@ -252,6 +260,7 @@ const ALLOWED: Record<CommandName, readonly FlagName[]> = {
     'rate-limit',
     'hub-url',
     'request-timeout',
+    'cache-ttl',
     'log-level',
   ],
   check: ['config', 'grant'],
@@ -337,6 +346,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
           ...(hubUrl ? { hubUrl } : {}),
           ...(anonymous ? { allowAnonymous: anonymous } : {}),
           timeoutMs: parseTimeout(text('request-timeout') ?? env.HUBGATE_REQUEST_TIMEOUT),
+          cacheTtlMs: parseCacheTtl(text('cache-ttl') ?? env.HUBGATE_CACHE_TTL, command),
           logLevel: parseLogLevel(text('log-level') ?? env.HUBGATE_LOG_LEVEL),
           allowedOrigins: list('allowed-origins'),
           allowedHosts: list('allowed-hosts'),
@@ -365,6 +375,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
           ...(hubUrl ? { hubUrl } : {}),
           ...(agent ? { agent } : {}),
           timeoutMs: parseTimeout(text('request-timeout') ?? env.HUBGATE_REQUEST_TIMEOUT),
+          cacheTtlMs: parseCacheTtl(text('cache-ttl') ?? env.HUBGATE_CACHE_TTL, command),
           logLevel: parseLogLevel(text('log-level') ?? env.HUBGATE_LOG_LEVEL),
         },
       };
@@ -434,6 +445,7 @@ function parseNumber(
   fallback: number,
   min: number,
   max: number,
+  command: CommandName = 'http',
 ): number {
   if (value === undefined) return fallback;
   const number = Number(value);
@@ -444,6 +456,10 @@ function parseNumber(
     );
   }
   return number;
+}
+
+function parseCacheTtl(value: string | undefined, command: CommandName): number {
+  return parseNumber('cache-ttl', value, 10, 0, 3600, command) * 1000;
 }
 
 function parseTimeout(value: string | undefined): number {

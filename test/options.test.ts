@@ -5,7 +5,7 @@ describe('parseCommandLine', () => {
   it('serves with defaults, the policy left to the config or the built-in default', () => {
     expect(parseCommandLine([], {})).toEqual({
       kind: 'serve',
-      options: { timeoutMs: 30_000, logLevel: 'info' },
+      options: { timeoutMs: 30_000, cacheTtlMs: 10_000, logLevel: 'info' },
     });
   });
 
@@ -24,6 +24,7 @@ describe('parseCommandLine', () => {
         HUBGATE_HUB_URL: 'https://elsewhere.example',
         HUBGATE_LOG_LEVEL: 'debug',
         HUBGATE_REQUEST_TIMEOUT: '2.5',
+        HUBGATE_CACHE_TTL: '0',
         HUBGATE_CONFIG: 'b.yaml',
         HUBGATE_AGENT: 'other',
       },
@@ -33,6 +34,7 @@ describe('parseCommandLine', () => {
       options: {
         hubUrl: 'http://127.0.0.1:5555',
         timeoutMs: 2500,
+        cacheTtlMs: 0,
         logLevel: 'warn',
         configFile: 'a.yaml',
         agent: 'ci',
@@ -102,6 +104,8 @@ describe('parseCommandLine', () => {
     [['--hub-url', 'https://u:p@hub.example'], /credentials/],
     [['--log-level', 'loud'], /--log-level must be one of/],
     [['--request-timeout', '0'], /--request-timeout must be/],
+    [['--cache-ttl=-1'], /--cache-ttl must be a number from 0 to 3600/],
+    [['--cache-ttl', 'soon'], /--cache-ttl must be a number from 0 to 3600/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCommandLine(argv, {})).toThrow(UsageError);
     expect(() => parseCommandLine(argv, {})).toThrow(message);

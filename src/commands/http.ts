@@ -50,7 +50,7 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
     userAgent: `hubgate/${VERSION}`,
     observe: (status) => metrics.hubResponse(status),
   });
-  clients = new HubClients(connection);
+  clients = new HubClients(connection, { cacheTtlMs: options.cacheTtlMs });
   const audit = metrics.countingSink(auditSinkFor(config, logger));
   service = createHttpService(options, {
     store,

@@ -35,7 +35,7 @@ export async function serveStdio(options: ServeOptions, env: NodeJS.ProcessEnv):
   const server = createHubgateServer({
     agentName,
     store,
-    clients: new HubClients(connection),
+    clients: new HubClients(connection, { cacheTtlMs: options.cacheTtlMs }),
     audit,
     logger,
     version: VERSION,
