@@ -141,8 +141,8 @@ ${POLICY_HELP}
   --host HOST              address to bind (default 127.0.0.1; anything else should sit behind TLS)
   --port PORT              port (default 8080; 0 picks a free one)
   --allow-anonymous AGENT  requests without a key act as AGENT
-  --allowed-origins LIST   comma-separated Origins browsers may call from (default: this
-                           service's own http://localhost:PORT and http://127.0.0.1:PORT)
+  --allowed-origins LIST   comma-separated Origins browsers may call from, besides this
+                           service's own (http://localhost:PORT, http://127.0.0.1:PORT)
   --allowed-hosts LIST     comma-separated Host names besides localhost, 127.0.0.1 and --host
   --max-body BYTES         largest request body (default ${1024 * 1024}); larger ones get 413
   --max-sessions N         open sessions at most (default 1000)

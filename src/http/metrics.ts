@@ -25,7 +25,7 @@ export class HubgateMetrics {
 
   private readonly latency = new Histogram({
     name: 'hubgate_tool_call_duration_seconds',
-    help: 'Tool call latency, from arguments received to answer.',
+    help: 'Latency of tool calls that reached Docker Hub, from arguments received to answer.',
     labelNames: ['tool'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
@@ -75,7 +75,8 @@ export class HubgateMetrics {
         const tool = findTool(record.tool) ? record.tool : 'unknown';
         this.toolCalls.inc({ agent: record.agent, tool, outcome: record.outcome });
         if (record.decision === 'deny') this.refusals.inc({ agent: record.agent, tool });
-        this.latency.observe({ tool }, record.duration_ms / 1000);
+        // Refusals answer at once and would drag the latency figures towards zero.
+        if (record.outcome !== 'denied') this.latency.observe({ tool }, record.duration_ms / 1000);
         inner.record(record);
       },
       close: () => inner.close?.(),

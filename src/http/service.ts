@@ -96,20 +96,22 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     if (request.method === 'GET' && path === '/readyz') {
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'shutting down' });
     }
-    if (request.method === 'GET' && path === '/metrics') {
-      response.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-      response.end(await deps.metrics.registry.metrics());
-      return;
-    }
-    if (path !== '/mcp' && path !== '/sse' && path !== '/messages') {
+    if (path !== '/mcp' && path !== '/sse' && path !== '/messages' && path !== '/metrics') {
       return sendJson(response, 404, {
         error: 'not found',
         endpoints: ['/mcp', '/sse', '/messages', '/healthz', '/readyz', '/metrics'],
       });
     }
 
+    // Probes above carry nothing; everything from here (metrics name agents and tools) is guarded.
     const refused = guardRequest(request, { ...options, port });
     if (refused) return sendError(response, 403, -32000, `Forbidden: ${refused}`);
+    if (path === '/metrics') {
+      if (request.method !== 'GET') return sendError(response, 405, -32000, 'Method not allowed');
+      response.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+      response.end(await deps.metrics.registry.metrics());
+      return;
+    }
     const agent = identify(request);
     if (!agent) {
       response.setHeader('www-authenticate', 'Bearer realm="hubgate"');
@@ -139,6 +141,8 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
   async function bodyOf(request: IncomingMessage, response: ServerResponse) {
     const body = await readJsonBody(request, options.maxBodyBytes);
     if (!body.ok) {
+      // The unread rest of an oversized body is dropped with the connection.
+      if (body.status === 413) response.setHeader('connection', 'close');
       sendError(
         response,
         body.status,
@@ -188,8 +192,11 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     }
     const sessionId = randomUUID();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => sessionId });
-    await open({ id: sessionId, agent, kind: 'http', transport });
+    const session = await open({ id: sessionId, agent, kind: 'http', transport });
     await transport.handleRequest(request, response, body);
+    // The transport refused the initialize (406, 415…) and gave out no id: nobody can use or end
+    // this session, so it must not hold a slot.
+    if (transport.sessionId === undefined) await closeSession(session);
   }
 
   async function openSse(response: ServerResponse, agent: string) {
@@ -224,7 +231,7 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     agent: string;
     kind: SessionKind;
     transport: StreamableHTTPServerTransport | SSEServerTransport;
-  }): Promise<void> {
+  }): Promise<Session> {
     const mcp = createHubgateServer({
       agentName: spec.agent,
       store,
@@ -237,16 +244,20 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
       admit: (agent) => limiter.take(agent),
       onCallStart: () => {
         callsInFlight += 1;
+        session.callsInFlight += 1;
         return () => {
           callsInFlight -= 1;
+          session.callsInFlight -= 1;
+          session.lastActivity = Date.now();
         };
       },
     });
-    const session: Session = { ...spec, server: mcp, lastActivity: Date.now() };
+    const session: Session = { ...spec, server: mcp, lastActivity: Date.now(), callsInFlight: 0 };
     sessions.add(session);
     spec.transport.onclose = () => sessions.remove(spec.id);
     await mcp.connect(spec.transport);
     logger.info({ session: spec.id, agent: spec.agent, transport: spec.kind }, 'session opened');
+    return session;
   }
 
   async function closeSession(session: Session): Promise<void> {
@@ -260,7 +271,8 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     listen() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(options.port, options.host, () => {
+        // `[::1]` is how a URL writes an IPv6 address; listen() wants it bare.
+        server.listen(options.port, options.host.replace(/^\[(.*)\]$/, '$1'), () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           port = address.port;

@@ -14,6 +14,8 @@ export interface Session {
   transport: Transport;
   server: Server;
   lastActivity: number;
+  /** Tool calls running now: a session is not idle while it has one. */
+  callsInFlight: number;
 }
 
 export class SessionRegistry {
@@ -43,8 +45,11 @@ export class SessionRegistry {
     return n;
   }
 
+  /** Sessions with no request since `before` and no call running. */
   idleSince(before: number): Session[] {
-    return [...this.sessions.values()].filter((session) => session.lastActivity < before);
+    return [...this.sessions.values()].filter(
+      (session) => session.lastActivity < before && session.callsInFlight === 0,
+    );
   }
 
   all(): Session[] {

@@ -1,0 +1,345 @@
+/**
+ * `hubgate http` as the built CLI (run `npm run build` first): graceful SIGTERM with a call in
+ * flight, failing closed without keys, --allow-anonymous, the TLS warning off loopback, --help.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { newAgentKey } from '../../src/commands/key.js';
+import { parseCommandLine, USAGE, UsageError } from '../../src/options.js';
+import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
+import { type AgentSpec, authorization, CREDENTIAL_ENV, callTool, configYaml } from './helpers.js';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const optionsSource = fileURLToPath(new URL('../../src/options.ts', import.meta.url));
+const exec = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'hubgate-http-cli-'));
+const baseEnv = { PATH: process.env.PATH ?? '', ...CREDENTIAL_ENV };
+
+const children = new Set<ChildProcess>();
+const hubs = new Set<FakeHub>();
+const clients = new Set<Client>();
+afterEach(async () => {
+  await Promise.all([...clients].map((client) => client.close().catch(() => {})));
+  clients.clear();
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+  await Promise.all([...hubs].map((hub) => hub.close()));
+  hubs.clear();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
+function writeConfig(
+  hub: FakeHub,
+  agents: Record<string, AgentSpec>,
+  hashes: Record<string, string>,
+  extra = '',
+): string {
+  const path = join(dir, `config-${++files}.yaml`);
+  writeFileSync(path, configYaml(hub.url, agents, hashes, extra));
+  return path;
+}
+
+async function fakeHub(): Promise<FakeHub> {
+  const hub = await startFakeHub();
+  hubs.add(hub);
+  return hub;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: pino's JSON lines carry fields of every shape
+type LogLine = Record<string, any>;
+
+interface Running {
+  child: ChildProcess;
+  /** The /mcp URL from the "hubgate http listening" line. */
+  url: string;
+  logs(): LogLine[];
+  exited: Promise<number | null>;
+}
+
+/** Starts `hubgate http ARGS` and waits for its listening line (or its early exit). */
+async function startCli(args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [cli, 'http', ...args], {
+    env: baseEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const logs = () =>
+    stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as LogLine);
+  const listening = await Promise.race([
+    expect
+      .poll(() => logs().find((line) => line.msg === 'hubgate http listening'), { timeout: 10_000 })
+      .toBeDefined()
+      .then(() => logs().find((line) => line.msg === 'hubgate http listening')),
+    exited.then((code) => {
+      throw new Error(`hubgate http exited (${code}) before listening:\n${stderr}`);
+    }),
+  ]);
+  return { child, url: String(listening?.url), logs, exited };
+}
+
+async function connect(url: string, key: string | undefined) {
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: authorization(key) },
+  });
+  const client = new Client({ name: 'hubgate-cli-test', version: '0' });
+  clients.add(client);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+/** The promise's value, or `fallback` once `ms` have passed: a slip fails fast instead of hanging. */
+function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+function auditRecords(path: string): LogLine[] {
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+describe('hubgate http on SIGTERM', () => {
+  it('lets a call in flight finish with its result and audit record, then exits 0', async () => {
+    const hub = await fakeHub();
+    const { key, hash } = newAgentKey();
+    const audit = join(dir, 'sigterm-audit.ndjson');
+    const config = writeConfig(
+      hub,
+      { reader: { credential: 'alice', grants: ['repo:library/*=read'] } },
+      { reader: hash },
+      `audit: { file: "${audit}" }\n`,
+    );
+    const running = await startCli(['--config', config, '--port', '0']);
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    expect(running.logs().some((line) => /beyond loopback/.test(line.msg))).toBe(false);
+    const { client, transport } = await connect(running.url, key);
+
+    const path = '/v2/namespaces/library/repositories/nginx/tags/alpine';
+    hub.inject({ path, delayMs: 1_000 });
+    const call = callTool(
+      client,
+      'get_tag',
+      { namespace: 'library', repository: 'nginx', tag: 'alpine' },
+      { timeout: 5_000 },
+    ).then((result) => ({ result, at: Date.now() }));
+    await expect.poll(() => hub.requests.some((request) => request.path === path)).toBe(true);
+    const killedAt = Date.now();
+    running.child.kill('SIGTERM');
+
+    const { result, at } = await call;
+    expect(at).toBeGreaterThan(killedAt);
+    expect(result.isError).toBe(false);
+    expect(result.json).toMatchObject({ name: 'alpine', status: 'active' });
+    expect(await within(running.exited, 5_000, 'still running')).toBe(0);
+
+    expect(auditRecords(audit)).toEqual([
+      expect.objectContaining({
+        agent: 'reader',
+        transport: 'http',
+        session: transport.sessionId,
+        tool: 'get_tag',
+        decision: 'allow',
+        outcome: 'ok',
+        hub_status: 200,
+      }),
+    ]);
+    const messages = running.logs().map((line) => line.msg);
+    expect(messages).toContain('hubgate http stopping');
+    expect(messages).toContain('hubgate http stopped');
+    expect(running.logs().find((line) => line.msg === 'hubgate http stopping')).toMatchObject({
+      signal: 'SIGTERM',
+    });
+  });
+});
+
+describe('failing closed and --allow-anonymous', () => {
+  it('refuses to start when no agent has a key, naming --allow-anonymous', async () => {
+    const hub = await fakeHub();
+    const config = writeConfig(hub, { guest: { grants: ['repo:library/*=read'], key: false } }, {});
+    // (Were it to start, it would be killed after 5 s and the code would not be 1.)
+    const refused = await exec(process.execPath, [cli, 'http', '--config', config, '--port', '0'], {
+      env: baseEnv,
+      timeout: 5_000,
+      killSignal: 'SIGKILL',
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('hubgate: invalid configuration');
+    expect(refused.stderr).toMatch(/no agent has a key[\s\S]*--allow-anonymous AGENT/);
+
+    // Naming an agent the config does not have is refused too.
+    const ghost = await exec(
+      process.execPath,
+      [cli, 'http', '--config', config, '--port', '0', '--allow-anonymous', 'ghost'],
+      { env: baseEnv, timeout: 5_000, killSignal: 'SIGKILL' },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toContain('--allow-anonymous names agent "ghost"');
+  });
+
+  it('with --allow-anonymous AGENT, requests without a key act as that agent', async () => {
+    const hub = await fakeHub();
+    const { key, hash } = newAgentKey();
+    const audit = join(dir, 'anonymous-audit.ndjson');
+    const config = writeConfig(
+      hub,
+      {
+        guest: { grants: ['repo:library/*=read'], key: false },
+        member: { credential: 'alice', grants: ['repo:*/*=read'] },
+      },
+      { member: hash },
+      `audit: { file: "${audit}" }\n`,
+    );
+    const running = await startCli([
+      '--config',
+      config,
+      '--port',
+      '0',
+      '--allow-anonymous',
+      'guest',
+    ]);
+    expect(running.logs()).toContainEqual(
+      expect.objectContaining({ msg: 'requests without a key act as this agent', agent: 'guest' }),
+    );
+    const anonymous = await connect(running.url, undefined);
+    const member = await connect(running.url, key);
+
+    const open = await callTool(anonymous.client, 'get_tag', {
+      namespace: 'library',
+      repository: 'nginx',
+      tag: 'latest',
+    });
+    expect(open.isError).toBe(false);
+    const refused = await callTool(anonymous.client, 'get_repository', {
+      namespace: 'alice',
+      repository: 'tools',
+    });
+    expect(refused.text).toMatch(/^Refused by hubgate policy: agent "guest" has no grant/);
+    const allowed = await callTool(member.client, 'get_repository', {
+      namespace: 'alice',
+      repository: 'tools',
+    });
+    expect(allowed.json).toMatchObject({ name: 'tools', is_private: true });
+
+    // A key that matches nobody is still 401: it does not fall back to the anonymous agent.
+    const wrong = await fetch(running.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...authorization(newAgentKey().key),
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'x', version: '0' },
+        },
+      }),
+    });
+    expect(wrong.status).toBe(401);
+
+    expect(
+      auditRecords(audit).map((record) => [
+        record.agent,
+        record.tool,
+        record.decision,
+        record.session,
+      ]),
+    ).toEqual([
+      ['guest', 'get_tag', 'allow', anonymous.transport.sessionId],
+      ['guest', 'get_repository', 'deny', anonymous.transport.sessionId],
+      ['member', 'get_repository', 'allow', member.transport.sessionId],
+    ]);
+    running.child.kill('SIGTERM');
+    expect(await within(running.exited, 5_000, 'still running')).toBe(0);
+  });
+
+  it('warns to put TLS in front when bound beyond loopback', async () => {
+    const hub = await fakeHub();
+    const { hash } = newAgentKey();
+    const config = writeConfig(hub, { bot: { grants: ['repo:library/*=read'] } }, { bot: hash });
+    const running = await startCli(['--config', config, '--host', '0.0.0.0', '--port', '0']);
+    const warning = running.logs().find((line) => /beyond loopback/.test(line.msg));
+    expect(warning).toMatchObject({ level: 40, host: '0.0.0.0' });
+    expect(warning?.msg).toMatch(/TLS/);
+    expect(running.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/mcp$/);
+    running.child.kill('SIGTERM');
+    expect(await within(running.exited, 5_000, 'still running')).toBe(0);
+  });
+});
+
+describe('hubgate http --help', () => {
+  /** ALLOWED.http and the keys of FLAGS, read from src/options.ts (neither is exported). */
+  function declaredFlags() {
+    const source = readFileSync(optionsSource, 'utf8');
+    const allowed = /const ALLOWED[\s\S]*?\n {2}http: \[([\s\S]*?)\]/.exec(source)?.[1] ?? '';
+    const flagsBlock = /const FLAGS = \{([\s\S]*?)\n\} as const/.exec(source)?.[1] ?? '';
+    return {
+      http: [...allowed.matchAll(/'([a-z-]+)'/g)].map((match) => match[1] as string),
+      all: [...flagsBlock.matchAll(/^ {2}'?([a-z-]+)'?: \{/gm)].map((match) => match[1] as string),
+    };
+  }
+
+  it('documents every flag that hubgate http accepts', async () => {
+    const { http, all } = declaredFlags();
+    expect(http.length).toBeGreaterThanOrEqual(15);
+    // The list read from the source is the one the parser applies.
+    for (const flag of all) {
+      const argv = ['http', `--${flag}`, ...(['json', 'markdown'].includes(flag) ? [] : ['1'])];
+      if (flag === 'help' || flag === 'version') continue;
+      let error: unknown;
+      try {
+        parseCommandLine(argv, {});
+      } catch (caught) {
+        error = caught;
+      }
+      const notForHttp =
+        error instanceof UsageError && error.message.includes('does not apply to hubgate http');
+      expect(notForHttp, `--${flag}`).toBe(!http.includes(flag));
+    }
+
+    const { stdout } = await exec(process.execPath, [cli, 'http', '--help'], { env: baseEnv });
+    expect(stdout).toBe(USAGE.http);
+    const undocumented = http.filter(
+      (flag) => !new RegExp(`^ {2}--${flag}(?= )`, 'm').test(stdout),
+    );
+    expect(undocumented).toEqual([]);
+  });
+});
