@@ -5,16 +5,11 @@ import type { ToolEntry } from './types.js';
 
 const SCOPES = ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read'] as const;
 const LABEL_RULE = 'must be 1-100 characters';
-const USER_ONLY =
-  'Needs a personal (user) credential: an organization access token gets 403 from Docker Hub.';
+const USER_ONLY = 'Needs a user credential (an org token gets 403).';
 
-const tokenLabel = z
-  .string()
-  .min(1, LABEL_RULE)
-  .max(100, LABEL_RULE)
-  .describe('Friendly name of the token, 1-100 characters');
+const tokenLabel = z.string().min(1, LABEL_RULE).max(100, LABEL_RULE);
 
-const tokenUuid = uuid.describe('The token uuid, from list_personal_access_tokens');
+const tokenUuid = uuid.describe('From list_personal_access_tokens');
 
 /**
  * Metadata only. `token` is never read here: the Hub sends "" outside creation, and a shaper that
@@ -36,10 +31,8 @@ function patSummary(value: unknown): Json {
 export const accessTokenTools: ToolEntry[] = [
   {
     name: 'list_personal_access_tokens',
-    title: 'List personal access tokens',
-    description:
-      "List the personal access tokens of the credential's own account: label, scopes, active, " +
-      `last use, expiry. Secrets are never shown after creation. ${USER_ONLY}`,
+    title: 'List PATs',
+    description: `List the account's personal access tokens (no secrets). ${USER_ONLY}`,
     input: z.strictObject({ page, page_size: pageSize }),
     paginated: true,
     method: 'GET',
@@ -56,10 +49,8 @@ export const accessTokenTools: ToolEntry[] = [
   },
   {
     name: 'get_personal_access_token',
-    title: 'Get a personal access token',
-    description:
-      "Get one of the account's personal access tokens by uuid: label, scopes, active, last use, " +
-      `expiry (never its secret). ${USER_ONLY}`,
+    title: 'Get PAT',
+    description: `Get a personal access token (no secret). ${USER_ONLY}`,
     input: z.strictObject({ uuid: tokenUuid }),
     method: 'GET',
     path: '/v2/access-tokens/{uuid}',
@@ -72,21 +63,18 @@ export const accessTokenTools: ToolEntry[] = [
   {
     name: 'create_personal_access_token',
     revealsSecret: true,
-    title: 'Create a personal access token',
+    title: 'Create PAT',
     description:
-      'Create a personal access token for the credential\'s own account. The answer\'s "token" is ' +
-      'the secret, shown once: Docker Hub never shows it again, so store it now. Scopes cannot ' +
-      `be changed later. Creating needs a credential with repo:admin. ${USER_ONLY}`,
+      'Create a personal access token. Its "token" is the secret, shown once: ' +
+      'store it now. Scopes are final. Needs a user credential with repo:admin (an org token ' +
+      'gets 403).',
     input: z.strictObject({
       token_label: tokenLabel,
       scopes: z
         .array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` }))
         .min(1, 'must name at least one scope')
-        .max(SCOPES.length, `must name at most ${SCOPES.length} scopes`)
-        .describe('What the token may do: repo:admin, repo:write, repo:read or repo:public_read'),
-      expires_at: dateTime
-        .optional()
-        .describe('When the token stops working (in the future); never, if left out'),
+        .max(SCOPES.length, `must name at most ${SCOPES.length} scopes`),
+      expires_at: dateTime.optional().describe('Future expiry; none if left out'),
     }),
     method: 'POST',
     path: '/v2/access-tokens',
@@ -104,19 +92,15 @@ export const accessTokenTools: ToolEntry[] = [
   },
   {
     name: 'update_personal_access_token',
-    title: 'Rename or turn a personal access token on or off',
+    title: 'Update PAT',
     description:
-      'Change the label of a personal access token, or deactivate (is_active false) or reactivate ' +
-      'it; its scopes cannot change. Deactivating the token hubgate itself uses cuts this agent off. ' +
-      USER_ONLY,
+      "Rename, deactivate or reactivate a personal access token. Deactivating hubgate's own " +
+      `token cuts this agent off. ${USER_ONLY}`,
     input: z
       .strictObject({
         uuid: tokenUuid,
         token_label: tokenLabel.optional(),
-        is_active: z
-          .boolean()
-          .optional()
-          .describe('false deactivates the token, true reactivates it'),
+        is_active: z.boolean().optional(),
       })
       .refine((args) => args.token_label !== undefined || args.is_active !== undefined, {
         message: 'give token_label, is_active or both',
@@ -133,11 +117,10 @@ export const accessTokenTools: ToolEntry[] = [
   },
   {
     name: 'delete_personal_access_token',
-    title: 'Delete a personal access token',
+    title: 'Delete PAT',
     description:
-      'Delete a personal access token for good: whatever uses it loses access at once, and this ' +
-      'cannot be undone (update_personal_access_token with is_active false can). Deleting the ' +
-      `token hubgate itself uses cuts this agent off. ${USER_ONLY}`,
+      "Delete a personal access token for good (deactivating can be undone). Deleting hubgate's " +
+      `own token cuts this agent off. ${USER_ONLY}`,
     input: z.strictObject({ uuid: tokenUuid }),
     method: 'DELETE',
     path: '/v2/access-tokens/{uuid}',

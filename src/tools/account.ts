@@ -6,10 +6,10 @@ import type { ToolEntry } from './types.js';
 export const accountTools: ToolEntry[] = [
   {
     name: 'get_current_account',
-    title: 'Who am I on Docker Hub',
+    title: 'Who am I',
     description:
-      'Get the Docker Hub account behind the configured credential: its username (which is also ' +
-      'its personal namespace), name and type. Needs a credential.',
+      "Get the credential's account: username (also its personal namespace), name, type. Needs " +
+      'a credential.',
     input: z.strictObject({}),
     method: 'GET',
     path: '/v2/users/{username}',
@@ -22,10 +22,10 @@ export const accountTools: ToolEntry[] = [
   },
   {
     name: 'list_my_orgs',
-    title: 'List my organizations',
+    title: 'List my orgs',
     description:
-      "List the organizations the credential's account belongs to, with its role in each. Does " +
-      'not include the personal namespace (see get_current_account). Needs a credential.',
+      "List the credential's orgs and its role in each (not its personal namespace). Needs a " +
+      'credential.',
     input: z.strictObject({ page, page_size: pageSize }),
     paginated: true,
     method: 'GET',

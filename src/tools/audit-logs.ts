@@ -63,30 +63,27 @@ const action = z
     /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/,
     'must be an action name like "repo.tag.push" (see list_audit_log_actions)',
   )
-  .describe('Only events of this action, e.g. "repo.tag.push" (see list_audit_log_actions)');
+  .describe('e.g. "repo.tag.push"; see list_audit_log_actions');
 
 export const auditLogTools: ToolEntry[] = [
   {
     name: 'list_audit_logs',
-    title: 'List audit log events',
+    title: 'List audit log',
     description:
-      "List an organization's audit log, newest first: who pushed, created, invited or removed " +
-      'what, and when; filter by action, name, actor and time window. Needs an owner or editor ' +
-      'of the org. The Hub gives no total: has_more only means the page was full.',
+      "List an org's audit log, newest first. Needs an org owner or editor. No total: has_more " +
+      'only means the page was full.',
     input: z
       .strictObject({
         org,
         action: action.optional(),
         name: filterText
           .optional()
-          .describe(
-            'Only events about this name: a repository ("acme/app"), the org, or a team member',
-          ),
-        actor: filterText.optional().describe('Only events triggered by this user or token'),
-        from: dateTime.optional().describe('Only events at or after this time'),
-        to: dateTime.optional().describe('Only events at or before this time'),
+          .describe('Only events about this repo ("acme/app"), org or member'),
+        actor: filterText.optional().describe('Only events by this user or token'),
+        from: dateTime.optional().describe('Events at or after'),
+        to: dateTime.optional().describe('Events at or before'),
         page,
-        page_size: pageSize.unwrap().default(25).describe('Events per page, 1-100 (default 25)'),
+        page_size: pageSize.unwrap().default(25),
       })
       .refine(
         (args) =>
@@ -106,10 +103,9 @@ export const auditLogTools: ToolEntry[] = [
   },
   {
     name: 'list_audit_log_actions',
-    title: 'List audit log actions',
+    title: 'List audit actions',
     description:
-      'List the action names the audit log records (e.g. "repo.tag.push", "org.member.removed"), ' +
-      'to use as the action filter of list_audit_logs. Needs an owner or editor of the org.',
+      'List the action names list_audit_logs can filter by. Needs an org owner or editor.',
     input: z.strictObject({ org }),
     method: 'GET',
     path: `${AUDIT_PATH}/actions`,

@@ -6,8 +6,7 @@ import { asObject, type Json } from './shape.js';
 import type { ToolEntry } from './types.js';
 
 const LOGIN_PATH = '/v2/users/login';
-const NO_SERVER_IDENTITY =
-  "The call carries only the arguments given, never hubgate's own credential.";
+const NO_SERVER_IDENTITY = "Never uses hubgate's credential.";
 
 /** Exactly the one token field asked for: whatever else the Hub sends stays out of the result. */
 function onlyField(field: string) {
@@ -42,19 +41,17 @@ export const authTools: ToolEntry[] = [
   {
     name: 'auth_create_token',
     revealsSecret: true,
-    title: 'Exchange a secret for a Docker Hub bearer token',
+    title: 'Get bearer token',
     description:
-      'Exchange an identifier and secret (a personal access token, an organization access token ' +
-      'with the org name as identifier, or a password) for a bearer JWT that expires in about 10 ' +
-      'minutes. A password is refused when the organization enforces SSO; use a PAT. ' +
-      NO_SERVER_IDENTITY,
+      'Exchange a PAT, org access token or password for a bearer JWT valid ~10 minutes. ' +
+      `Passwords fail under enforced SSO. ${NO_SERVER_IDENTITY}`,
     input: z.strictObject({
       identifier: z
         .string()
         .min(1, 'must not be empty')
         .max(255, 'must be at most 255 characters')
-        .describe('Docker ID for a password or personal access token; org name for an org token'),
-      secret: secretText('Personal access token, organization access token or password'),
+        .describe('Docker ID, or org name for an org token'),
+      secret: secretText('PAT, org access token or password'),
     }),
     method: 'POST',
     path: '/v2/auth/token',
@@ -68,15 +65,13 @@ export const authTools: ToolEntry[] = [
   {
     name: 'auth_login',
     revealsSecret: true,
-    title: 'Log in with username and password (deprecated)',
+    title: 'Log in (deprecated)',
     description:
-      'Deprecated upstream: prefer auth_create_token. Exchange a Docker ID and a password or ' +
-      'personal access token for a bearer JWT. For an account with two-factor authentication it ' +
-      'answers {second_factor_required, login_2fa_token}: finish with auth_login_2fa. ' +
-      NO_SERVER_IDENTITY,
+      'Deprecated: prefer auth_create_token. Docker ID and password or PAT for a bearer JWT; ' +
+      `with 2FA it answers a login_2fa_token for auth_login_2fa. ${NO_SERVER_IDENTITY}`,
     input: z.strictObject({
       username,
-      password: secretText('Password or personal access token'),
+      password: secretText('Password or PAT'),
     }),
     method: 'POST',
     path: LOGIN_PATH,
@@ -91,19 +86,17 @@ export const authTools: ToolEntry[] = [
   {
     name: 'auth_login_2fa',
     revealsSecret: true,
-    title: 'Finish a two-factor login',
+    title: 'Finish 2FA login',
     description:
-      'Second step of auth_login for an account with two-factor authentication: the ' +
-      'login_2fa_token it answered plus the current authenticator code give a bearer JWT. The ' +
-      'login_2fa_token lives only a few minutes. ' +
-      NO_SERVER_IDENTITY,
+      'Finish auth_login with 2FA: its login_2fa_token (valid minutes) and the authenticator ' +
+      `code give a bearer JWT. ${NO_SERVER_IDENTITY}`,
     input: z.strictObject({
-      login_2fa_token: secretText('The login_2fa_token that auth_login answered'),
+      login_2fa_token: secretText('From auth_login'),
       code: z
         .string()
         .min(1, 'must not be empty')
         .max(64, 'must be at most 64 characters')
-        .describe('The time-based one-time password from the authenticator app, e.g. "123456"'),
+        .describe('Authenticator app code (TOTP)'),
     }),
     method: 'POST',
     path: '/v2/users/2fa-login',

@@ -6,7 +6,7 @@ import type { ToolEntry } from './types.js';
 const ORG = 'org:{org}';
 const GROUPS_PATH = '/v2/orgs/{org}/groups';
 const GROUP_PATH = `${GROUPS_PATH}/{group}`;
-const OWNERS_ONLY = 'Docker Hub lets only owners of the organization do this.';
+const OWNERS_ONLY = 'Org owners only.';
 
 /** The id is kept: assign_repository_group takes it, not the name. */
 function groupSummary(value: unknown): Json {
@@ -31,19 +31,18 @@ function groupMemberSummary(value: unknown): Json {
 
 const search = z.string().min(1, 'must be 1-255 characters').max(255, 'must be 1-255 characters');
 
-const description = z.string().describe('Description of the group');
+const description = z.string();
 
 export const groupTools: ToolEntry[] = [
   {
     name: 'list_org_groups',
     title: 'List teams',
     description:
-      "List an organization's groups (teams) with their ids and member counts, paginated. Needs " +
-      'an owner or editor of the org; username lists only the groups that user is in.',
+      "List an org's teams (groups) with ids and member counts. Needs an org owner or editor.",
     input: z.strictObject({
       org,
-      username: username.optional().describe('Only the groups this member of the org is in'),
-      search: search.optional().describe('Only groups whose name contains this text'),
+      username: username.optional().describe('Only groups this member is in'),
+      search: search.optional().describe('Only names containing this'),
       page,
       page_size: pageSize,
     }),
@@ -59,10 +58,8 @@ export const groupTools: ToolEntry[] = [
   },
   {
     name: 'get_org_group',
-    title: 'Get a team',
-    description:
-      'Get one group (team) of an organization by name: its id, description and member count. ' +
-      'Needs an owner or editor of the org.',
+    title: 'Get team',
+    description: 'Get a team by name: id, description, member count. Needs an org owner or editor.',
     input: z.strictObject({ org, group }),
     method: 'GET',
     path: GROUP_PATH,
@@ -74,13 +71,11 @@ export const groupTools: ToolEntry[] = [
   },
   {
     name: 'create_org_group',
-    title: 'Create a team',
-    description:
-      'Create a group (team) in an organization; it starts empty (add people with ' +
-      `add_group_member, give it repositories with assign_repository_group). ${OWNERS_ONLY}`,
+    title: 'Create team',
+    description: `Create an empty team (then add_group_member, assign_repository_group). ${OWNERS_ONLY}`,
     input: z.strictObject({
       org,
-      name: group.describe('Name of the new group'),
+      name: group,
       description: description.optional(),
     }),
     method: 'POST',
@@ -94,14 +89,12 @@ export const groupTools: ToolEntry[] = [
   },
   {
     name: 'update_org_group',
-    title: 'Replace a team',
-    description:
-      "Set a group's name and description (PUT): name is required, so give the current name to " +
-      `keep it. To change one field only, use patch_org_group. ${OWNERS_ONLY}`,
+    title: 'Replace team',
+    description: `Replace a team's name and description (one field: patch_org_group). ${OWNERS_ONLY}`,
     input: z.strictObject({
       org,
       group,
-      name: group.describe('The name the group will have (its current name to keep it)'),
+      name: group.describe('New name (the current one to keep it)'),
       description: description.optional(),
     }),
     method: 'PUT',
@@ -115,15 +108,13 @@ export const groupTools: ToolEntry[] = [
   },
   {
     name: 'patch_org_group',
-    title: 'Rename or redescribe a team',
-    description:
-      "Change a group's name, description or both (PATCH: what is not given stays as it is). " +
-      OWNERS_ONLY,
+    title: 'Patch team',
+    description: `Change a team's name and/or description; what is left out stays. ${OWNERS_ONLY}`,
     input: z
       .strictObject({
         org,
         group,
-        name: group.optional().describe('New name for the group'),
+        name: group.optional().describe('New name'),
         description: description.optional(),
       })
       .refine((args) => args.name !== undefined || args.description !== undefined, {
@@ -141,10 +132,10 @@ export const groupTools: ToolEntry[] = [
   },
   {
     name: 'delete_org_group',
-    title: 'Delete a team',
+    title: 'Delete team',
     description:
-      'Delete a group (team) of an organization. Its members stay in the org but lose the ' +
-      `repository access the group gave them; this cannot be undone. ${OWNERS_ONLY}`,
+      'Delete a team for good; its members stay in the org but lose the repository access it ' +
+      `gave. ${OWNERS_ONLY}`,
     input: z.strictObject({ org, group }),
     method: 'DELETE',
     path: GROUP_PATH,
@@ -158,12 +149,12 @@ export const groupTools: ToolEntry[] = [
     name: 'list_group_members',
     title: 'List team members',
     description:
-      'List the members of a group (team) with their usernames, paginated. Needs an owner or ' +
-      'editor of the org; emails appear only for callers with elevated rights.',
+      "List a team's members. Needs an org owner or editor; emails only for callers with " +
+      'elevated rights.',
     input: z.strictObject({
       org,
       group,
-      search: search.optional().describe('Only members whose username, full name or email match'),
+      search: search.optional().describe('Matches username, full name or email'),
       page,
       page_size: pageSize,
     }),
@@ -179,14 +170,14 @@ export const groupTools: ToolEntry[] = [
   },
   {
     name: 'add_group_member',
-    title: 'Add someone to a team',
+    title: 'Add team member',
     description:
-      'Add a member of the organization to one of its groups (teams); adding someone already ' +
-      `in it changes nothing. Invite people to the org first (bulk_invite). ${OWNERS_ONLY}`,
+      'Add an org member to a team (no-op if already in; invite outsiders with bulk_invite). ' +
+      OWNERS_ONLY,
     input: z.strictObject({
       org,
       group,
-      member: username.describe('Docker ID of the org member to add'),
+      member: username.describe('Docker ID of an org member'),
     }),
     method: 'POST',
     path: `${GROUP_PATH}/members`,
@@ -202,10 +193,10 @@ export const groupTools: ToolEntry[] = [
   },
   {
     name: 'remove_group_member',
-    title: 'Remove someone from a team',
+    title: 'Remove team member',
     description:
-      'Take a user out of a group (team). They stay in the organization, but lose the ' +
-      `repository access the group gave them. ${OWNERS_ONLY}`,
+      'Remove a user from a team; they stay in the org but lose the repository access it gave. ' +
+      OWNERS_ONLY,
     input: z.strictObject({ org, group, username }),
     method: 'DELETE',
     path: `${GROUP_PATH}/members/{username}`,

@@ -5,7 +5,7 @@ import type { ToolEntry } from './types.js';
 
 const REPO = 'repo:{namespace}/{repository}';
 const IMAGES_PATH = '/v2/namespaces/{namespace}/repositories/{repository}/images';
-const PLAN_NOTE = 'Advanced Image Management: Docker Hub answers 403 without a Pro or Team plan.';
+const PLAN_NOTE = 'Needs a Pro or Team plan (else 403).';
 
 function imageSummary(value: unknown): Json {
   const image = (value ?? {}) as Json;
@@ -36,14 +36,14 @@ function deletionOutcome(response: { status: number; body: unknown }): Json {
 export const imageTools: ToolEntry[] = [
   {
     name: 'get_images_summary',
-    title: 'Count active and inactive images',
-    description: `How many images a repository holds, and how many are active or inactive. ${PLAN_NOTE}`,
+    title: 'Count images',
+    description: `Count a repository's images, active and inactive. ${PLAN_NOTE}`,
     input: z.strictObject({
       namespace,
       repository,
       active_from: dateTime
         .optional()
-        .describe('Count images pushed or pulled since then as active (default: a month ago)'),
+        .describe('Active means pushed or pulled since (default: a month ago)'),
     }),
     method: 'GET',
     path: `${IMAGES_PATH}-summary`,
@@ -56,17 +56,14 @@ export const imageTools: ToolEntry[] = [
   {
     name: 'list_images',
     title: 'List images',
-    description: `List a repository's images (digests) with their status, last push and pull, and current tags. ${PLAN_NOTE}`,
+    description: `List a repository's images (digests): status, last push/pull, current tags. ${PLAN_NOTE}`,
     input: z.strictObject({
       namespace,
       repository,
-      status: z.enum(['active', 'inactive']).optional().describe('Only images of this status'),
-      currently_tagged: z
-        .boolean()
-        .optional()
-        .describe('Only images with (true) or without (false) a current tag'),
+      status: z.enum(['active', 'inactive']).optional(),
+      currently_tagged: z.boolean().optional().describe('Only images with/without a current tag'),
       ordering: z.enum(['last_activity', '-last_activity', 'digest', '-digest']).optional(),
-      active_from: dateTime.optional().describe('Images pushed or pulled since then are active'),
+      active_from: dateTime.optional().describe('Active means pushed or pulled since'),
       page,
       page_size: pageSize,
     }),
@@ -81,8 +78,8 @@ export const imageTools: ToolEntry[] = [
   },
   {
     name: 'list_image_tags',
-    title: 'List tags of an image',
-    description: `List the current and past tags of one image (by digest). ${PLAN_NOTE}`,
+    title: 'List image tags',
+    description: `List the current and past tags of an image. ${PLAN_NOTE}`,
     input: z.strictObject({ namespace, repository, digest, page, page_size: pageSize }),
     paginated: true,
     method: 'GET',
@@ -100,16 +97,14 @@ export const imageTools: ToolEntry[] = [
     name: 'delete_images',
     title: 'Delete images',
     description:
-      'Delete images by digest (their tags go with them). Refused with warnings when an image is ' +
-      'active or tagged: repeat with those warnings in ignore_warnings to go ahead. Try dry_run ' +
-      `first. Needs admin on every repository named. ${PLAN_NOTE}`,
+      'Delete images by digest, tags included. Active or tagged ones are refused with warnings: ' +
+      `resend them in ignore_warnings. Try dry_run first. Needs repository admin. ${PLAN_NOTE}`,
     input: z.strictObject({
       namespace,
       manifests: z
         .array(z.strictObject({ repository, digest }))
         .min(1, 'must name at least one image')
-        .max(100, 'must name at most 100 images')
-        .describe('The images to delete'),
+        .max(100, 'must name at most 100 images'),
       ignore_warnings: z
         .array(
           z.strictObject({
@@ -121,9 +116,9 @@ export const imageTools: ToolEntry[] = [
         )
         .max(200)
         .optional()
-        .describe('Warnings from a previous answer that you accept'),
+        .describe('Warnings from a previous answer to accept'),
       dry_run: z.boolean().default(false).describe('Check and report, delete nothing'),
-      active_from: dateTime.optional().describe('Images pushed or pulled since then are active'),
+      active_from: dateTime.optional().describe('Active means pushed or pulled since'),
     }),
     method: 'POST',
     path: '/v2/namespaces/{namespace}/delete-images',

@@ -5,7 +5,7 @@ import type { Args, ToolEntry } from './types.js';
 const inviteId = z
   .string()
   .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an invite id from list_org_invites')
-  .describe('Invite id, from list_org_invites');
+  .describe('From list_org_invites');
 
 /** The invite endpoints take only an id: confirm it is one of this org's before acting on it. */
 const belongsToOrg = {
@@ -24,9 +24,8 @@ const belongsToOrg = {
 export const inviteTools: ToolEntry[] = [
   {
     name: 'list_org_invites',
-    title: 'List pending invites',
-    description:
-      "List an organization's pending invitations, with their ids. Needs an owner or editor.",
+    title: 'List invites',
+    description: "List an org's pending invites with their ids. Needs an org owner or editor.",
     input: z.strictObject({ org }),
     method: 'GET',
     path: '/v2/orgs/{org}/invites',
@@ -40,10 +39,8 @@ export const inviteTools: ToolEntry[] = [
   },
   {
     name: 'cancel_invite',
-    title: 'Cancel an invite',
-    description:
-      'Cancel a pending invitation. hubgate first checks that the invite belongs to the org ' +
-      'given, and refuses otherwise.',
+    title: 'Cancel invite',
+    description: 'Cancel a pending invite; refused unless it belongs to the org given.',
     input: z.strictObject({ org, id: inviteId }),
     method: 'DELETE',
     path: '/v2/invites/{id}',
@@ -55,9 +52,8 @@ export const inviteTools: ToolEntry[] = [
   },
   {
     name: 'resend_invite',
-    title: 'Resend an invite',
-    description:
-      'Send a pending invitation again. hubgate first checks that the invite belongs to the org given.',
+    title: 'Resend invite',
+    description: 'Resend a pending invite; refused unless it belongs to the org given.',
     input: z.strictObject({ org, id: inviteId }),
     method: 'PATCH',
     path: '/v2/invites/{id}/resend',
@@ -69,19 +65,19 @@ export const inviteTools: ToolEntry[] = [
   },
   {
     name: 'bulk_invite',
-    title: 'Invite people to an organization',
+    title: 'Invite to org',
     description:
-      'Invite Docker IDs or email addresses to an organization, optionally into a team. Use ' +
-      'dry_run to check the list first. Inviting as owner needs admin on the org.',
+      'Invite Docker IDs or emails to an org, optionally into a team. Inviting owners needs org ' +
+      'admin.',
     input: z.strictObject({
       org,
       invitees: z
         .array(z.string().min(1).max(255))
         .min(1, 'must name at least one invitee')
         .max(1000, 'must name at most 1000 invitees')
-        .describe('Docker IDs or email addresses'),
-      team: group.optional().describe('Team (group) to add them to'),
-      role: z.enum(['owner', 'editor', 'member']).default('member').describe('Their role'),
+        .describe('Docker IDs or emails'),
+      team: group.optional().describe('Team to add them to'),
+      role: z.enum(['owner', 'editor', 'member']).default('member'),
       dry_run: z.boolean().default(false).describe('Validate only, invite nobody'),
     }),
     method: 'POST',

@@ -6,7 +6,7 @@ import type { ToolEntry } from './types.js';
 
 const ORG = 'org:{org}';
 const MEMBERS_PATH = '/v2/orgs/{org}/members';
-const OWNERS_ONLY = 'Docker Hub lets only owners of the organization do this.';
+const OWNERS_ONLY = 'Org owners only.';
 
 /**
  * The Hub capitalises roles (Owner, Editor, Member, Invitee); they are given in the lowercase
@@ -41,10 +41,8 @@ const role = z.enum(['owner', 'editor', 'member']);
 export const memberTools: ToolEntry[] = [
   {
     name: 'list_org_members',
-    title: 'List organization members',
-    description:
-      "List an organization's members with their role and teams, paginated; with invites or " +
-      'type "invitee"/"all", pending invites too. Needs an owner or editor of the org.',
+    title: 'List org members',
+    description: "List an org's members with role and teams. Needs an org owner or editor.",
     input: z.strictObject({
       org,
       search: z
@@ -52,13 +50,10 @@ export const memberTools: ToolEntry[] = [
         .min(1, 'must be 1-255 characters')
         .max(255, 'must be 1-255 characters')
         .optional()
-        .describe('Only members whose username, full name or email contain this text'),
-      type: z
-        .enum(['all', 'invitee', 'member'])
-        .optional()
-        .describe('Members, pending invitees, or all (default: members)'),
-      role: role.optional().describe('Only members with this role'),
-      invites: z.boolean().optional().describe('Include pending invites (as type "all" does)'),
+        .describe('Matches username, full name or email'),
+      type: z.enum(['all', 'invitee', 'member']).optional().describe('Default: member'),
+      role: role.optional(),
+      invites: z.boolean().optional().describe('Include pending invites'),
       page,
       page_size: pageSize,
     }),
@@ -75,10 +70,10 @@ export const memberTools: ToolEntry[] = [
   {
     name: 'export_org_members',
     accept: 'text/csv',
-    title: 'Export organization members (CSV)',
+    title: 'Export members (CSV)',
     description:
-      "Export all of an organization's members as CSV text: name, username, email, type, role, " +
-      'teams and date joined, one line each. Needs an owner or editor of the org.',
+      "Export an org's members as CSV: name, username, email, type, role, teams, joined. Needs " +
+      'an org owner or editor.',
     input: z.strictObject({ org }),
     method: 'GET',
     path: `${MEMBERS_PATH}/export`,
@@ -90,14 +85,14 @@ export const memberTools: ToolEntry[] = [
   },
   {
     name: 'update_org_member_role',
-    title: "Change a member's role",
+    title: 'Set member role',
     description:
-      "Set a member's role in the organization: owner, editor or member. The last owner cannot " +
-      `be demoted: promote someone else first. ${OWNERS_ONLY}`,
+      "Set a member's org role. The last owner cannot be demoted: promote someone else first. " +
+      OWNERS_ONLY,
     input: z.strictObject({
       org,
-      username: username.describe('Docker ID of the member'),
-      role: role.describe('The new role'),
+      username,
+      role,
     }),
     method: 'PUT',
     path: `${MEMBERS_PATH}/{username}`,
@@ -110,13 +105,13 @@ export const memberTools: ToolEntry[] = [
   },
   {
     name: 'remove_org_member',
-    title: 'Remove a member from an organization',
+    title: 'Remove org member',
     description:
-      'Remove a member from the organization and from all of its teams: they lose access to its ' +
-      `repositories at once. The last owner cannot be removed. ${OWNERS_ONLY}`,
+      'Remove a member from the org and its teams; repository access ends at once. Not the last ' +
+      `owner. ${OWNERS_ONLY}`,
     input: z.strictObject({
       org,
-      username: username.describe('Docker ID of the member to remove'),
+      username,
     }),
     method: 'DELETE',
     path: `${MEMBERS_PATH}/{username}`,

@@ -5,45 +5,36 @@ import type { ToolEntry } from './types.js';
 
 const TOKENS_PATH = '/v2/orgs/{org}/access-tokens';
 const TOKEN_PATH = `${TOKENS_PATH}/{access_token_id}`;
-const OWNERS_ONLY = 'Only owners of the organization may manage its access tokens.';
+const OWNERS_ONLY = 'Org owners only.';
 const LABEL_RULE = 'must be 1-100 characters';
 
-const label = z
-  .string()
-  .min(1, LABEL_RULE)
-  .max(100, LABEL_RULE)
-  .describe('Label of the token, 1-100 characters');
+const label = z.string().min(1, LABEL_RULE).max(100, LABEL_RULE);
 
-const description = z.string().describe('What the token is for');
+const description = z.string();
 
-const accessTokenId = uuid.describe('The token id, from list_org_access_tokens');
+const accessTokenId = uuid.describe('From list_org_access_tokens');
 
 /**
  * The spec gives the type enum only: paths and scope names vary by type and have changed upstream
  * ("repo-pull", "scope-image-pull"), so they are left to the Hub to judge.
  */
 const tokenResource = z.strictObject({
-  type: z
-    .enum(['TYPE_REPO', 'TYPE_ORG'], { error: 'must be TYPE_REPO or TYPE_ORG' })
-    .describe('TYPE_REPO for repositories, TYPE_ORG for the organization itself'),
+  type: z.enum(['TYPE_REPO', 'TYPE_ORG'], { error: 'must be TYPE_REPO or TYPE_ORG' }),
   path: z
     .string()
     .min(1, 'must be 1-255 characters')
     .max(255, 'must be 1-255 characters')
-    .describe(
-      'TYPE_REPO: "org/repository", a glob such as "org/*", or "*/*/public" for all public ' +
-        'repositories; TYPE_ORG: the organization name',
-    ),
+    .describe('TYPE_REPO: "org/repo", "org/*" or "*/*/public" (all public); TYPE_ORG: the org'),
   scopes: z
     .array(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
     .min(1, 'must name at least one scope')
-    .describe('What the token may do there, e.g. ["repo-pull"]'),
+    .describe('e.g. ["repo-pull"]'),
 });
 
 const tokenResources = z
   .array(tokenResource)
   .max(100, 'must hold at most 100 resources')
-  .describe('What the token can reach; a token without resources can do nothing');
+  .describe('None: the token can do nothing');
 
 /** Metadata and resources; `token` is never read here, so no listing or read can leak it. */
 function orgTokenSummary(value: unknown): Json {
@@ -69,10 +60,8 @@ function orgTokenSummary(value: unknown): Json {
 export const orgAccessTokenTools: ToolEntry[] = [
   {
     name: 'list_org_access_tokens',
-    title: 'List organization access tokens',
-    description:
-      "List an organization's access tokens: label, creator, active, last use, expiry (not their " +
-      `resources: see get_org_access_token; never their secrets). ${OWNERS_ONLY}`,
+    title: 'List org tokens',
+    description: `List an org's access tokens, without resources (see get_org_access_token). ${OWNERS_ONLY}`,
     input: z.strictObject({ org, page, page_size: pageSize }),
     paginated: true,
     method: 'GET',
@@ -90,10 +79,8 @@ export const orgAccessTokenTools: ToolEntry[] = [
   },
   {
     name: 'get_org_access_token',
-    title: 'Get an organization access token',
-    description:
-      'Get one organization access token by id, with the resources and scopes it can reach ' +
-      `(never its secret). ${OWNERS_ONLY}`,
+    title: 'Get org token',
+    description: `Get an org access token with its resources and scopes (no secret). ${OWNERS_ONLY}`,
     input: z.strictObject({ org, access_token_id: accessTokenId }),
     method: 'GET',
     path: TOKEN_PATH,
@@ -106,19 +93,16 @@ export const orgAccessTokenTools: ToolEntry[] = [
   {
     name: 'create_org_access_token',
     revealsSecret: true,
-    title: 'Create an organization access token',
+    title: 'Create org token',
     description:
-      'Create an access token that authenticates as the organization (identifier: the org name), ' +
-      'limited to the resources given. The answer\'s "token" is the secret, shown once: Docker ' +
-      `Hub never shows it again, so store it now. ${OWNERS_ONLY}`,
+      'Create an org access token (identifier: the org name) for the resources given. Its ' +
+      `"token" is the secret, shown once: store it now. ${OWNERS_ONLY}`,
     input: z.strictObject({
       org,
       label,
       description: description.optional(),
       resources: tokenResources.optional(),
-      expires_at: dateTime
-        .optional()
-        .describe('When the token stops working (in the future); never, if left out'),
+      expires_at: dateTime.optional().describe('Future expiry; none if left out'),
     }),
     method: 'POST',
     path: TOKENS_PATH,
@@ -136,11 +120,10 @@ export const orgAccessTokenTools: ToolEntry[] = [
   },
   {
     name: 'update_org_access_token',
-    title: 'Update an organization access token',
+    title: 'Update org token',
     description:
-      'Change the label, description or resources of an organization access token, or deactivate ' +
-      '(is_active false) or reactivate it. resources replaces the whole list: give every resource ' +
-      `the token should keep. ${OWNERS_ONLY}`,
+      "Change an org token's label, description or resources, or (de)activate it. resources " +
+      `replaces the whole list. ${OWNERS_ONLY}`,
     input: z
       .strictObject({
         org,
@@ -148,10 +131,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
         label: label.optional(),
         description: description.optional(),
         resources: tokenResources.optional(),
-        is_active: z
-          .boolean()
-          .optional()
-          .describe('false deactivates the token, true reactivates it'),
+        is_active: z.boolean().optional(),
       })
       .refine(
         (args) =>
@@ -175,11 +155,8 @@ export const orgAccessTokenTools: ToolEntry[] = [
   },
   {
     name: 'delete_org_access_token',
-    title: 'Delete an organization access token',
-    description:
-      'Delete an organization access token for good: whatever uses it loses access at once, and ' +
-      'this cannot be undone (update_org_access_token with is_active false can). ' +
-      OWNERS_ONLY,
+    title: 'Delete org token',
+    description: `Delete an org access token for good (deactivating can be undone). ${OWNERS_ONLY}`,
     input: z.strictObject({ org, access_token_id: accessTokenId }),
     method: 'DELETE',
     path: TOKEN_PATH,

@@ -5,7 +5,7 @@ import type { ToolEntry } from './types.js';
 
 const ORG = 'org:{org}';
 const SETTINGS_PATH = '/v2/orgs/{org}/settings';
-const BUSINESS_NOTE = 'Restricted images apply only to organizations on a Business subscription.';
+const BUSINESS_NOTE = 'Restrictions need a Business plan.';
 
 /** Only the three booleans the Hub documents: anything else it adds is left to detail "full". */
 function settingsSummary(response: { body: unknown }): Json {
@@ -22,10 +22,8 @@ function settingsSummary(response: { body: unknown }): Json {
 export const orgSettingsTools: ToolEntry[] = [
   {
     name: 'get_org_settings',
-    title: 'Get organization settings',
-    description:
-      "Get an organization's settings: whether members are restricted to some images (official " +
-      `images, verified publishers). Needs an owner or editor of the org. ${BUSINESS_NOTE}`,
+    title: 'Get org settings',
+    description: `Get the images an org's members may use. Needs an org owner or editor. ${BUSINESS_NOTE}`,
     input: z.strictObject({ org }),
     method: 'GET',
     path: SETTINGS_PATH,
@@ -37,24 +35,17 @@ export const orgSettingsTools: ToolEntry[] = [
   },
   {
     name: 'update_org_settings',
-    title: 'Update organization settings',
+    title: 'Update org settings',
     description:
-      "Set which images an organization's members may use (restricted_images, all three flags " +
-      'required: this replaces the setting). Docker Hub lets only owners of the org do this. ' +
-      BUSINESS_NOTE,
+      "Set the images an org's members may use; give all three flags (replaces the setting). " +
+      `Org owners only. ${BUSINESS_NOTE}`,
     input: z.strictObject({
       org,
-      restricted_images: z
-        .strictObject({
-          enabled: z.boolean().describe('Restrict the images members may use'),
-          allow_official_images: z
-            .boolean()
-            .describe('When enabled: still allow Docker Official Images'),
-          allow_verified_publishers: z
-            .boolean()
-            .describe('When enabled: still allow Verified Publisher images'),
-        })
-        .describe('Image restrictions for members of the organization'),
+      restricted_images: z.strictObject({
+        enabled: z.boolean().describe('Restrict the images members use'),
+        allow_official_images: z.boolean().describe('Still allow Docker Official Images'),
+        allow_verified_publishers: z.boolean().describe('Still allow Verified Publisher images'),
+      }),
     }),
     method: 'PUT',
     path: SETTINGS_PATH,

@@ -19,16 +19,14 @@ export const repositoryTools: ToolEntry[] = [
     name: 'list_repositories',
     title: 'List repositories',
     description:
-      'List the repositories of a Docker Hub namespace (user or organization), paginated. ' +
-      'Private ones appear only if the credential can see them; repositories outside your grants ' +
-      'are left out.',
+      "List a namespace's repositories: private ones only if the credential sees them, none " +
+      'outside your grants.',
     input: z.strictObject({
       namespace,
-      name: z.string().min(1).max(255).optional().describe('Only names containing this text'),
+      name: z.string().min(1).max(255).optional().describe('Only names containing this'),
       ordering: z
         .enum(['name', '-name', 'last_updated', '-last_updated', 'pull_count', '-pull_count'])
-        .optional()
-        .describe('Sort field; prefix "-" for descending'),
+        .optional(),
       page,
       page_size: pageSize,
     }),
@@ -46,8 +44,8 @@ export const repositoryTools: ToolEntry[] = [
     name: 'get_repository',
     title: 'Get repository',
     description:
-      'Get one repository: description, visibility, pull and star counts, immutable-tag rules. ' +
-      'Use detail "full" for the full description and every field.',
+      'Get a repository: visibility, pulls, stars, immutable-tag rules. detail "full" adds the ' +
+      'full description.',
     input: z.strictObject({ namespace, repository }),
     method: 'GET',
     path: REPO_PATH,
@@ -58,10 +56,9 @@ export const repositoryTools: ToolEntry[] = [
   },
   {
     name: 'check_repository',
-    title: 'Check repository exists',
+    title: 'Check repository',
     description:
-      'Check whether a repository exists and is visible to the credential, without fetching it. ' +
-      'Answers {"exists": true|false}.',
+      'Check a repository exists and the credential sees it. Answers {"exists": true|false}.',
     input: z.strictObject({ namespace, repository }),
     method: 'HEAD',
     path: REPO_PATH,
@@ -75,18 +72,15 @@ export const repositoryTools: ToolEntry[] = [
     name: 'create_repository',
     title: 'Create repository',
     description:
-      'Create a repository in a namespace. Needs a credential with repo:write on that namespace. ' +
-      'Repositories are public unless is_private is true (private ones count against the plan).',
+      'Create a repository (the credential needs repo:write there). Public unless is_private; ' +
+      'private ones count against the plan.',
     input: z.strictObject({
       namespace,
-      name: repository.describe('Name of the new repository'),
+      name: repository,
       description: shortDescription.optional(),
       full_description: fullDescription.optional(),
-      is_private: z.boolean().default(false).describe('Make the repository private'),
-      registry: z
-        .literal('docker.io')
-        .optional()
-        .describe('Registry that hosts the repository; only "docker.io"'),
+      is_private: z.boolean().default(false),
+      registry: z.literal('docker.io').optional(),
     }),
     method: 'POST',
     path: '/v2/namespaces/{namespace}/repositories',
@@ -98,10 +92,10 @@ export const repositoryTools: ToolEntry[] = [
   },
   {
     name: 'update_repository',
-    title: 'Update repository descriptions',
+    title: 'Update repository',
     description:
-      "Change a repository's short and/or full description. Undocumented upstream (used by " +
-      "Docker's own MCP server); needs repo:write.",
+      "Change a repository's short and/or full description. Undocumented upstream; needs " +
+      'repo:write.',
     input: z
       .strictObject({
         namespace,
@@ -123,18 +117,18 @@ export const repositoryTools: ToolEntry[] = [
   },
   {
     name: 'update_immutable_tags',
-    title: 'Update immutable tag rules',
+    title: 'Set immutable tags',
     description:
-      'Turn immutable tags on or off for a repository and set the rules naming which tags can ' +
-      'never be overwritten. Needs admin rights on the repository.',
+      'Turn immutable tags on/off and set which tags can never be overwritten. Needs repository ' +
+      'admin.',
     input: z.strictObject({
       namespace,
       repository,
-      immutable_tags: z.boolean().describe('Whether immutable tags are enabled'),
+      immutable_tags: z.boolean(),
       immutable_tags_rules: z
         .array(immutableTagRule)
         .max(100, 'must hold at most 100 rules')
-        .describe('Rules; tags matching any of them cannot be overwritten'),
+        .describe('Tags matching any cannot be overwritten'),
     }),
     method: 'PATCH',
     path: `${REPO_PATH}/immutabletags`,
@@ -146,14 +140,12 @@ export const repositoryTools: ToolEntry[] = [
   },
   {
     name: 'verify_immutable_tags',
-    title: 'Preview an immutable tag rule',
-    description:
-      "List which of a repository's existing tags an immutable-tag rule would match, before " +
-      'setting it with update_immutable_tags. Changes nothing.',
+    title: 'Preview immutable rule',
+    description: 'List the existing tags an immutable-tag rule would match. Changes nothing.',
     input: z.strictObject({
       namespace,
       repository,
-      regex: immutableTagRule.describe('The rule to try'),
+      regex: immutableTagRule,
     }),
     method: 'POST',
     path: `${REPO_PATH}/immutabletags/verify`,
@@ -165,15 +157,15 @@ export const repositoryTools: ToolEntry[] = [
   },
   {
     name: 'assign_repository_group',
-    title: 'Give a team access to a repository',
+    title: 'Give team repo access',
     description:
-      'Grant an organization group (team) read, write or admin access to a repository of that ' +
-      'organization. Needs admin on the repository; find group ids with list_org_groups.',
+      'Give an org team read, write or admin access to an org repository. Needs repository ' +
+      'admin; team ids: list_org_groups.',
     input: z.strictObject({
-      namespace: namespace.describe('The organization that owns the repository'),
+      namespace: namespace.describe('The org owning the repository'),
       repository,
       group_id: z.number().int('must be a whole number').positive('must be positive'),
-      permission: z.enum(['read', 'write', 'admin']).describe('Access level for the group'),
+      permission: z.enum(['read', 'write', 'admin']),
     }),
     method: 'POST',
     path: '/v2/repositories/{namespace}/{repository}/groups',

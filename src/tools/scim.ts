@@ -8,8 +8,7 @@ import type { Args, ToolEntry } from './types.js';
 const SCIM = 'scim:{scim_org}';
 const SCIM_PATH = '/v2/scim/2.0';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const TOKEN_NOTE =
-  "Uses the agent's SCIM token (scim_credential in the config), which belongs to one organization.";
+const TOKEN_NOTE = 'Needs a SCIM token; acts on its org.';
 
 /**
  * SCIM objects carry many empty attributes (`""`, `[]`, `{}`): drop those too, not only
@@ -171,22 +170,16 @@ const schemas = z
   .min(1, `must name at least the schema ${USER_SCHEMA}`)
   .refine((names) => names.includes(USER_SCHEMA), `must include ${USER_SCHEMA}`)
   .default([USER_SCHEMA])
-  .describe(
-    'SCIM schemas of the body; the default, the core User schema, is what Docker Hub takes',
-  );
+  .describe('Must include the default');
 
-const userName = z
-  .email('must be an email address (the user is identified by email)')
-  .describe("The user's email address, which Docker Hub uses as the SCIM userName");
+const userName = z.email('must be an email address (the user is identified by email)');
 
-const name = z
-  .strictObject({
-    givenName: z.string().min(1, 'must not be empty').optional().describe('Given (first) name'),
-    familyName: z.string().min(1, 'must not be empty').optional().describe('Family (last) name'),
-  })
-  .describe("The user's name");
+const name = z.strictObject({
+  givenName: z.string().min(1, 'must not be empty').optional(),
+  familyName: z.string().min(1, 'must not be empty').optional(),
+});
 
-const userId = uuid.describe('SCIM user id (a UUID), from scim_list_users');
+const userId = uuid.describe('From scim_list_users');
 
 /** A SCIM attribute path such as userName, name.givenName or emails.value. */
 const ATTRIBUTE = /^[A-Za-z][A-Za-z0-9_:.-]*$/;
@@ -195,8 +188,8 @@ const ATTRIBUTE_RULE = 'must be an attribute name such as userName or name.given
 export const scimTools: ToolEntry[] = [
   {
     name: 'scim_get_service_provider_config',
-    title: 'SCIM: service provider features',
-    description: `Which SCIM features Docker Hub supports (filter, sort, patch, bulk, etag) and how it authenticates. ${TOKEN_NOTE}`,
+    title: 'SCIM: features',
+    description: `Docker Hub's SCIM features (filter, sort, patch, bulk, etag) and auth. ${TOKEN_NOTE}`,
     input: z.strictObject({}),
     method: 'GET',
     path: `${SCIM_PATH}/ServiceProviderConfig`,
@@ -208,7 +201,7 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_list_resource_types',
-    title: 'SCIM: list resource types',
+    title: 'SCIM: resource types',
     description: `List the SCIM resource types Docker Hub provisions (only User). ${TOKEN_NOTE}`,
     input: z.strictObject({}),
     method: 'GET',
@@ -221,13 +214,13 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_get_resource_type',
-    title: 'SCIM: get a resource type',
-    description: `Get one SCIM resource type by name, e.g. "User": its endpoint and schema. ${TOKEN_NOTE}`,
+    title: 'SCIM: resource type',
+    description: `Get a SCIM resource type: its endpoint and schema. ${TOKEN_NOTE}`,
     input: z.strictObject({
       name: z
         .string()
         .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'must be a resource type name such as "User"')
-        .describe('Resource type name, e.g. "User"'),
+        .describe('e.g. "User"'),
     }),
     method: 'GET',
     path: `${SCIM_PATH}/ResourceTypes/{name}`,
@@ -239,8 +232,8 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_list_schemas',
-    title: 'SCIM: list schemas',
-    description: `List the SCIM schemas Docker Hub supports, with their attribute names (details: scim_get_schema). ${TOKEN_NOTE}`,
+    title: 'SCIM: schemas',
+    description: `List the SCIM schemas Docker Hub supports, with attribute names. ${TOKEN_NOTE}`,
     input: z.strictObject({}),
     method: 'GET',
     path: `${SCIM_PATH}/Schemas`,
@@ -252,8 +245,8 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_get_schema',
-    title: 'SCIM: get a schema',
-    description: `Get one SCIM schema by its URN, with each attribute's type, mutability and whether it is required. ${TOKEN_NOTE}`,
+    title: 'SCIM: schema',
+    description: `Get a SCIM schema: each attribute's type, mutability, required. ${TOKEN_NOTE}`,
     input: z.strictObject({
       id: z
         .string()
@@ -262,7 +255,7 @@ export const scimTools: ToolEntry[] = [
           /^urn:[A-Za-z0-9][A-Za-z0-9:._-]*$/,
           'must be a schema URN such as urn:ietf:params:scim:schemas:core:2.0:User',
         )
-        .describe('Schema URN, e.g. urn:ietf:params:scim:schemas:core:2.0:User'),
+        .describe('e.g. urn:ietf:params:scim:schemas:core:2.0:User'),
     }),
     method: 'GET',
     path: `${SCIM_PATH}/Schemas/{id}`,
@@ -274,26 +267,23 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_list_users',
-    title: 'SCIM: list provisioned users',
+    title: 'SCIM: list users',
     description:
-      "List the users provisioned in the SCIM token's organization, a page at a time " +
-      '(startIndex from 1, count up to 200). Filter with SCIM expressions, e.g. ' +
-      'userName eq "jon.snow@docker.com" (eq, ne, co, sw, and, or, not, parentheses). ' +
-      `Deactivated users stay listed with active false. ${TOKEN_NOTE}`,
+      "List the org's provisioned users. Filter ops: eq, ne, co, sw, and, or, not, parentheses. " +
+      `Deactivated users stay, with active false. ${TOKEN_NOTE}`,
     input: z.strictObject({
       startIndex: z
         .number()
         .int('must be a whole number')
         .min(1, 'must be 1 or more')
         .default(1)
-        .describe('1-based index of the first user to return'),
+        .describe('Index of the first user'),
       count: z
         .number()
         .int('must be a whole number')
         .min(1, 'must be between 1 and 200')
         .max(200, 'must be between 1 and 200')
-        .default(10)
-        .describe('Users per page, 1-200'),
+        .default(10),
       filter: z
         .string()
         .min(1, 'must not be empty')
@@ -307,16 +297,9 @@ export const scimTools: ToolEntry[] = [
           'must be a comma-separated list of attribute names, e.g. "userName,displayName"',
         )
         .optional()
-        .describe('Only return these attributes (comma-separated); id is always returned'),
-      sortBy: z
-        .string()
-        .regex(ATTRIBUTE, ATTRIBUTE_RULE)
-        .optional()
-        .describe('Attribute to sort by, e.g. userName'),
-      sortOrder: z
-        .enum(['ascending', 'descending'])
-        .optional()
-        .describe('Sort direction, with sortBy'),
+        .describe('Comma-separated; id always returned'),
+      sortBy: z.string().regex(ATTRIBUTE, ATTRIBUTE_RULE).optional().describe('e.g. userName'),
+      sortOrder: z.enum(['ascending', 'descending']).optional().describe('With sortBy'),
     }),
     method: 'GET',
     path: `${SCIM_PATH}/Users`,
@@ -329,8 +312,8 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_get_user',
-    title: 'SCIM: get a provisioned user',
-    description: `Get one provisioned user by SCIM id: email (userName), Docker ID (displayName), name, active, teams. ${TOKEN_NOTE}`,
+    title: 'SCIM: get user',
+    description: `Get a provisioned user: email (userName), Docker ID (displayName), name, active, teams. ${TOKEN_NOTE}`,
     input: z.strictObject({ id: userId }),
     method: 'GET',
     path: `${SCIM_PATH}/Users/{id}`,
@@ -342,12 +325,10 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_create_user',
-    title: 'SCIM: provision a user',
+    title: 'SCIM: provision user',
     description:
-      "Provision a user into the SCIM token's organization by email (userName). A Docker " +
-      'account with that email is added to the organization (taking a seat); otherwise an account ' +
-      'is created. Answers 409 if the email is already provisioned there. ' +
-      TOKEN_NOTE,
+      'Provision a user by email (userName): an existing Docker account with it ' +
+      `joins (taking a seat), else one is created. 409 if already provisioned. ${TOKEN_NOTE}`,
     input: z.strictObject({ schemas, userName, name: name.optional() }),
     method: 'POST',
     path: `${SCIM_PATH}/Users`,
@@ -360,19 +341,16 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_update_user',
-    title: 'SCIM: update or (de)activate a user',
+    title: 'SCIM: update user',
     description:
-      "Change a provisioned user's name, or activate or deactivate them: active false removes " +
-      'them from the organization. active is required: Docker Hub documents a PUT without it as ' +
-      'deactivating the user. A name left out is kept, never cleared. ' +
+      "Change a user's name or (de)activate them: active false removes them from the org. " +
+      'active is required (a PUT without it deactivates). A name left out is kept. ' +
       TOKEN_NOTE,
     input: z.strictObject({
       id: userId,
       schemas,
-      name: name.optional().describe("The user's new name; left out, it is kept"),
-      active: z
-        .boolean()
-        .describe('true keeps or makes the user a member; false deactivates (removes) them'),
+      name: name.optional(),
+      active: z.boolean().describe('false deactivates (removes) the user'),
     }),
     method: 'PUT',
     path: `${SCIM_PATH}/Users/{id}`,

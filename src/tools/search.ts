@@ -3,28 +3,26 @@ import { page, pageSize } from './schemas.js';
 import { searchResultSummary } from './shape.js';
 import type { ToolEntry } from './types.js';
 
-const list = (values: readonly [string, ...string[]], what: string) =>
-  z.array(z.enum(values)).min(1).max(values.length).optional().describe(what);
+const list = (values: readonly [string, ...string[]]) =>
+  z.array(z.enum(values)).min(1).max(values.length).optional();
 
 export const searchTools: ToolEntry[] = [
   {
     name: 'search_catalog',
     title: 'Search Docker Hub',
     description:
-      "Search Docker Hub's public catalog of images by keyword, best match first. Filter by " +
-      'badge (official, verified_publisher, open_source). Undocumented upstream (used by ' +
-      "Docker's own MCP server).",
+      "Search Docker Hub's public images by keyword, best match first. Undocumented upstream.",
     input: z.strictObject({
-      query: z.string().min(1, 'must not be empty').max(255).describe('Search words'),
-      badges: list(['official', 'verified_publisher', 'open_source'], 'Only these trust badges'),
+      query: z.string().min(1, 'must not be empty').max(255),
+      badges: list(['official', 'verified_publisher', 'open_source']),
       architectures: z
         .array(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be an architecture name like "arm64"'))
         .max(10)
         .optional()
-        .describe('Only images for these architectures, e.g. ["arm64"]'),
-      operating_systems: list(['linux', 'windows'], 'Only images for these operating systems'),
+        .describe('e.g. ["arm64"]'),
+      operating_systems: list(['linux', 'windows']),
       sort: z.enum(['pull_count', 'updated_at']).optional().describe('Sort instead of best match'),
-      order: z.enum(['asc', 'desc']).optional().describe('Sort order, with sort'),
+      order: z.enum(['asc', 'desc']).optional().describe('With sort'),
       page,
       page_size: pageSize,
     }),

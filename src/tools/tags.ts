@@ -11,8 +11,7 @@ export const tagTools: ToolEntry[] = [
     name: 'list_tags',
     title: 'List tags',
     description:
-      "List a repository's tags, most recently pushed first, with digest, size, platforms and " +
-      'last push/pull. Paginated (page_size up to 100).',
+      "List a repository's tags, newest push first: digest, size, platforms, last push/pull.",
     input: z.strictObject({ namespace, repository, page, page_size: pageSize }),
     paginated: true,
     method: 'GET',
@@ -25,9 +24,8 @@ export const tagTools: ToolEntry[] = [
   },
   {
     name: 'check_tags',
-    title: 'Check repository has tags',
-    description:
-      'Check whether a repository has any tags, without listing them. Answers {"exists": true|false}.',
+    title: 'Check for tags',
+    description: 'Check a repository has any tags. Answers {"exists": true|false}.',
     input: z.strictObject({ namespace, repository }),
     method: 'HEAD',
     path: TAGS_PATH,
@@ -40,8 +38,7 @@ export const tagTools: ToolEntry[] = [
   {
     name: 'get_tag',
     title: 'Get tag',
-    description:
-      'Get one tag: its digest, size, platforms (os/architecture), last push and pull, and status.',
+    description: 'Get a tag: digest, size, platforms, last push/pull, status.',
     input: z.strictObject({ namespace, repository, tag }),
     method: 'GET',
     path: `${TAGS_PATH}/{tag}`,
@@ -52,9 +49,8 @@ export const tagTools: ToolEntry[] = [
   },
   {
     name: 'check_tag',
-    title: 'Check tag exists',
-    description:
-      'Check whether a tag exists in a repository, without fetching it. Answers {"exists": true|false}.',
+    title: 'Check tag',
+    description: 'Check a tag exists. Answers {"exists": true|false}.',
     input: z.strictObject({ namespace, repository, tag }),
     method: 'HEAD',
     path: `${TAGS_PATH}/{tag}`,

@@ -103,7 +103,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const agentName = options.agentName ?? agent.name;
   const store =
     options.store ?? new PolicyStore(configFor(agent, options.credential, options.scim));
-  const clients = options.clients ?? new HubClients(connection, { cacheTtlMs: options.cacheTtlMs ?? 0 });
+  const clients =
+    options.clients ?? new HubClients(connection, { cacheTtlMs: options.cacheTtlMs ?? 0 });
   const configured = store.agent(agentName);
   const audit: AuditRecord[] = [];
   const server = createHubgateServer({
