@@ -452,7 +452,7 @@ function parseNumber(
   if (!Number.isFinite(number) || number < min || number > max || value.trim() === '') {
     throw new UsageError(
       `--${flag} must be a number from ${min} to ${max}, not "${value}"`,
-      'http',
+      command,
     );
   }
   return number;

@@ -131,3 +131,19 @@ describe('parseGrant', () => {
     expect(() => parseGrant(flag)).toThrow(message);
   });
 });
+
+describe('usage errors', () => {
+  it('come with the usage of the command they belong to', () => {
+    const error = (argv: string[]) => {
+      try {
+        parseCommandLine(argv, {});
+      } catch (caught) {
+        return caught as UsageError;
+      }
+      throw new Error('accepted');
+    };
+    expect(error(['--cache-ttl=x']).command).toBe('serve');
+    expect(error(['http', '--cache-ttl=x']).command).toBe('http');
+    expect(error(['explain']).command).toBe('explain');
+  });
+});
