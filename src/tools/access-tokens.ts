@@ -31,6 +31,7 @@ function patSummary(value: unknown): Json {
 export const accessTokenTools: ToolEntry[] = [
   {
     name: 'list_personal_access_tokens',
+    fresh: true,
     title: 'List PATs',
     description: `List the account's personal access tokens (no secrets). ${USER_ONLY}`,
     input: z.strictObject({ page, page_size: pageSize }),
@@ -49,6 +50,7 @@ export const accessTokenTools: ToolEntry[] = [
   },
   {
     name: 'get_personal_access_token',
+    fresh: true,
     title: 'Get PAT',
     description: `Get a personal access token (no secret). ${USER_ONLY}`,
     input: z.strictObject({ uuid: tokenUuid }),

@@ -68,6 +68,7 @@ const action = z
 export const auditLogTools: ToolEntry[] = [
   {
     name: 'list_audit_logs',
+    fresh: true,
     title: 'List audit log',
     description:
       "List an org's audit log, newest first. Needs an org owner or editor. No total: has_more " +
@@ -103,6 +104,7 @@ export const auditLogTools: ToolEntry[] = [
   },
   {
     name: 'list_audit_log_actions',
+    fresh: true,
     title: 'List audit actions',
     description:
       'List the action names list_audit_logs can filter by. Needs an org owner or editor.',

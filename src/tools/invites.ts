@@ -24,6 +24,7 @@ const belongsToOrg = {
 export const inviteTools: ToolEntry[] = [
   {
     name: 'list_org_invites',
+    fresh: true,
     title: 'List invites',
     description: "List an org's pending invites with their ids. Needs an org owner or editor.",
     input: z.strictObject({ org }),

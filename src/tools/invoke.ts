@@ -140,11 +140,12 @@ async function callHub(
   signal: AbortSignal | undefined,
 ): Promise<{ response: HubResponse; pages?: number }> {
   const request = await buildRequest(hub, entry, args, signal);
+  const cache = !entry.fresh;
   if (entry.paginated && args.all_pages === true) {
     request.query = { ...request.query, page: 1, page_size: ALL_PAGES_PAGE_SIZE };
-    return fetchAllPages(hub, request, args.max_items as number);
+    return fetchAllPages(hub, request, args.max_items as number, cache);
   }
-  return { response: await hub.request(request, { answerStatuses: entry.answerStatuses }) };
+  return { response: await hub.request(request, { answerStatuses: entry.answerStatuses, cache }) };
 }
 
 async function confirmed(
@@ -155,7 +156,8 @@ async function confirmed(
 ): Promise<boolean> {
   const request: HubRequest = { method: 'GET', path: buildPath(confirm.path, args) };
   if (signal) request.signal = signal;
-  const response = await hub.request(request);
+  // It guards an action: it must see the Hub as it is now, not as it was a few seconds ago.
+  const response = await hub.request(request, { cache: false });
   return confirm.holds(response.body, args);
 }
 

@@ -41,6 +41,7 @@ const role = z.enum(['owner', 'editor', 'member']);
 export const memberTools: ToolEntry[] = [
   {
     name: 'list_org_members',
+    fresh: true,
     title: 'List org members',
     description: "List an org's members with role and teams. Needs an org owner or editor.",
     input: z.strictObject({
@@ -69,6 +70,7 @@ export const memberTools: ToolEntry[] = [
   },
   {
     name: 'export_org_members',
+    fresh: true,
     accept: 'text/csv',
     title: 'Export members (CSV)',
     description:

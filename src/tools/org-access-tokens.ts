@@ -60,6 +60,7 @@ function orgTokenSummary(value: unknown): Json {
 export const orgAccessTokenTools: ToolEntry[] = [
   {
     name: 'list_org_access_tokens',
+    fresh: true,
     title: 'List org tokens',
     description: `List an org's access tokens, without resources (see get_org_access_token). ${OWNERS_ONLY}`,
     input: z.strictObject({ org, page, page_size: pageSize }),
@@ -79,6 +80,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
   },
   {
     name: 'get_org_access_token',
+    fresh: true,
     title: 'Get org token',
     description: `Get an org access token with its resources and scopes (no secret). ${OWNERS_ONLY}`,
     input: z.strictObject({ org, access_token_id: accessTokenId }),

@@ -26,15 +26,16 @@ export async function fetchAllPages(
   hub: HubClient,
   first: HubRequest,
   maxItems: number,
+  cache = true,
 ): Promise<{ response: HubResponse; pages: number }> {
-  let response = await hub.request(first);
+  let response = await hub.request(first, { cache });
   const firstBody = (response.body ?? {}) as Page;
   const results: unknown[] = Array.isArray(firstBody.results) ? [...firstBody.results] : [];
   let next = firstBody.next;
   let pages = 1;
   while (typeof next === 'string' && next && results.length < maxItems && pages < MAX_PAGES) {
     const query = sameEndpointQuery(hub, first.path, next);
-    response = await hub.request({ ...first, query });
+    response = await hub.request({ ...first, query }, { cache });
     const body = (response.body ?? {}) as Page;
     const items = Array.isArray(body.results) ? body.results : [];
     pages += 1;

@@ -188,6 +188,7 @@ const ATTRIBUTE_RULE = 'must be an attribute name such as userName or name.given
 export const scimTools: ToolEntry[] = [
   {
     name: 'scim_get_service_provider_config',
+    fresh: true,
     title: 'SCIM: features',
     description: `Docker Hub's SCIM features (filter, sort, patch, bulk, etag) and auth. ${TOKEN_NOTE}`,
     input: z.strictObject({}),
@@ -201,6 +202,7 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_list_resource_types',
+    fresh: true,
     title: 'SCIM: resource types',
     description: `List the SCIM resource types Docker Hub provisions (only User). ${TOKEN_NOTE}`,
     input: z.strictObject({}),
@@ -214,6 +216,7 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_get_resource_type',
+    fresh: true,
     title: 'SCIM: resource type',
     description: `Get a SCIM resource type: its endpoint and schema. ${TOKEN_NOTE}`,
     input: z.strictObject({
@@ -232,6 +235,7 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_list_schemas',
+    fresh: true,
     title: 'SCIM: schemas',
     description: `List the SCIM schemas Docker Hub supports, with attribute names. ${TOKEN_NOTE}`,
     input: z.strictObject({}),
@@ -245,6 +249,7 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_get_schema',
+    fresh: true,
     title: 'SCIM: schema',
     description: `Get a SCIM schema: each attribute's type, mutability, required. ${TOKEN_NOTE}`,
     input: z.strictObject({
@@ -267,6 +272,7 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_list_users',
+    fresh: true,
     title: 'SCIM: list users',
     description:
       "List the org's provisioned users. Filter ops: eq, ne, co, sw, and, or, not, parentheses. " +
@@ -312,6 +318,7 @@ export const scimTools: ToolEntry[] = [
   },
   {
     name: 'scim_get_user',
+    fresh: true,
     title: 'SCIM: get user',
     description: `Get a provisioned user: email (userName), Docker ID (displayName), name, active, teams. ${TOKEN_NOTE}`,
     input: z.strictObject({ id: userId }),

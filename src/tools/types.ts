@@ -82,6 +82,11 @@ export interface ToolEntry {
    * other tool's `detail: "full"` result has secret-named fields redacted, whatever the Hub sends.
    */
   revealsSecret?: boolean;
+  /**
+   * Reads skip the cache: what they show changes behind hubgate's back, or matters to the
+   * second (tokens, audit logs, members, invites, SCIM users).
+   */
+  fresh?: boolean;
   /** The media type to ask for, when the answer is not JSON (`text/csv` for the member export). */
   accept?: string;
   /**
