@@ -1,7 +1,11 @@
 // Bundles dist/cli.js (the `hubgate` command) into a few files: a host starts hubgate for every
 // conversation, and loading one bundle is much cheaper than resolving hundreds of modules. The
 // commands a stdio session does not use (http, tools, check...) stay in chunks loaded on demand.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry a content hash: old ones would pile up build after build.
+rmSync('dist/chunks', { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli.ts'],

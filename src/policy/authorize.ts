@@ -2,7 +2,7 @@
  * The policy decision: deny by default; a call is allowed only when the agent's tool lists permit
  * the tool and every resource it touches is covered, at the level it needs, by some grant.
  */
-import { globCovers } from './match.js';
+import { GlobIndex } from './match.js';
 import {
   ACCESS_LEVELS,
   type Access,
@@ -16,12 +16,23 @@ export function levelIncludes(granted: Access, needed: Access): boolean {
   return ACCESS_LEVELS.indexOf(granted) >= ACCESS_LEVELS.indexOf(needed);
 }
 
-/** The first grant that covers the need, if any. */
+/** Each agent's grants compiled and indexed once; a reloaded config brings new grant lists. */
+const indexes = new WeakMap<readonly Grant[], GlobIndex<Grant>>();
+
+function indexOf(agent: AgentPolicy): GlobIndex<Grant> {
+  let index = indexes.get(agent.grants);
+  if (!index) {
+    index = new GlobIndex(agent.grants.map((grant) => ({ glob: grant.resource, value: grant })));
+    indexes.set(agent.grants, index);
+  }
+  return index;
+}
+
+/** The first grant, as listed, that covers the need at its level, if any. */
 export function coveringGrant(agent: AgentPolicy, need: ResourceNeed): Grant | undefined {
-  return agent.grants.find(
-    (grant) =>
-      levelIncludes(grant.access, need.access) && globCovers(grant.resource, need.resource),
-  );
+  return indexOf(agent)
+    .matching(need.resource)
+    .find((compiled) => levelIncludes(compiled.value.access, need.access))?.value;
 }
 
 export function isCovered(agent: AgentPolicy, need: ResourceNeed): boolean {

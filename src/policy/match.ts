@@ -6,44 +6,107 @@
  * A requested resource may itself hold a `*` segment, meaning "some resource here" (listing a
  * namespace asks whether the agent may read any repository in it). Validated arguments can never
  * put a `*` into a resource, so only the catalog's templates do.
+ *
+ * Every call is checked, so grants are compiled once per agent (per config load) and indexed by
+ * kind and first name: a call looks at the grants that could match, not at all of them.
  */
 
 interface Tokens {
   segments: string[];
-  separators: string[];
+  /** The separators in order, e.g. ":/" for `repo:a/b`: a grant must have the same shape. */
+  shape: string;
 }
 
 function tokenize(resource: string): Tokens {
-  const segments = resource.split(/[:/]/);
-  const separators = resource.match(/[:/]/g) ?? [];
-  return { segments, separators };
+  return { segments: resource.split(/[:/]/), shape: (resource.match(/[:/]/g) ?? []).join('') };
 }
 
-const globCache = new Map<string, RegExp>();
+/** A segment pattern: literal text, any one segment, or a glob. */
+type SegmentMatcher = string | true | RegExp;
 
-function segmentGlob(pattern: string): RegExp {
-  let regex = globCache.get(pattern);
-  if (!regex) {
-    const source = pattern
-      .split('*')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('[^:/]*');
-    regex = new RegExp(`^${source}$`);
-    globCache.set(pattern, regex);
+function compileSegment(pattern: string): SegmentMatcher {
+  if (pattern === '*') return true;
+  if (!pattern.includes('*')) return pattern;
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^:/]*');
+  return new RegExp(`^${source}$`);
+}
+
+export interface CompiledGlob<T> {
+  /** Position in the agent's list: the earliest covering grant decides, as listed. */
+  index: number;
+  value: T;
+  shape: string;
+  matchers: SegmentMatcher[];
+}
+
+function compileGlob<T>(glob: string, value: T, index: number): CompiledGlob<T> {
+  const { segments, shape } = tokenize(glob);
+  return { index, value, shape, matchers: segments.map(compileSegment) };
+}
+
+function segmentMatches(matcher: SegmentMatcher, segment: string): boolean {
+  // A `*` segment in the request asks about "some" resource: any grant pattern names some.
+  if (segment === '*' || matcher === true) return true;
+  return typeof matcher === 'string' ? matcher === segment : matcher.test(segment);
+}
+
+function covers<T>(compiled: CompiledGlob<T>, wanted: Tokens): boolean {
+  if (compiled.shape !== wanted.shape) return false;
+  const { matchers } = compiled;
+  for (let i = 0; i < matchers.length; i += 1) {
+    if (!segmentMatches(matchers[i] as SegmentMatcher, wanted.segments[i] as string)) return false;
   }
-  return regex;
+  return true;
 }
 
-/** Does the grant glob cover the requested resource? */
+/**
+ * Globs indexed by their kind and first name (`repo` + `myorg`): a resource is compared with the
+ * globs naming its first segment literally and with those that do not (a glob there), only.
+ */
+export class GlobIndex<T> {
+  private readonly byFirst = new Map<string, CompiledGlob<T>[]>();
+  private readonly byKind = new Map<string, CompiledGlob<T>[]>();
+  private readonly patterned = new Map<string, CompiledGlob<T>[]>();
+
+  constructor(entries: readonly { glob: string; value: T }[]) {
+    entries.forEach(({ glob, value }, index) => {
+      const compiled = compileGlob(glob, value, index);
+      const [kind, first] = compiled.matchers;
+      const kindKey = `${String(kind)}\u0000${compiled.shape}`;
+      push(this.byKind, kindKey, compiled);
+      if (typeof first === 'string') push(this.byFirst, `${kindKey}\u0000${first}`, compiled);
+      else push(this.patterned, kindKey, compiled);
+    });
+  }
+
+  /** The globs covering `resource`, in list order. */
+  matching(resource: string): CompiledGlob<T>[] {
+    const wanted = tokenize(resource);
+    const [kind, first] = wanted.segments;
+    const kindKey = `${kind}\u0000${wanted.shape}`;
+    const candidates =
+      first === undefined || first === '*'
+        ? (this.byKind.get(kindKey) ?? [])
+        : [
+            ...(this.byFirst.get(`${kindKey}\u0000${first}`) ?? []),
+            ...(this.patterned.get(kindKey) ?? []),
+          ];
+    return candidates
+      .filter((compiled) => covers(compiled, wanted))
+      .sort((a, b) => a.index - b.index);
+  }
+}
+
+function push<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Does the grant glob cover the requested resource? (One comparison; the index is for many.) */
 export function globCovers(glob: string, resource: string): boolean {
-  const grant = tokenize(glob);
-  const wanted = tokenize(resource);
-  if (grant.segments.length !== wanted.segments.length) return false;
-  if (grant.separators.join('') !== wanted.separators.join('')) return false;
-  return grant.segments.every((pattern, index) => {
-    const segment = wanted.segments[index] as string;
-    // A `*` segment in the request asks about "some" resource: any grant pattern names some.
-    if (segment === '*') return pattern !== '';
-    return segmentGlob(pattern).test(segment);
-  });
+  return covers(compileGlob(glob, undefined, 0), tokenize(resource));
 }
