@@ -1,0 +1,214 @@
+/**
+ * HTTP throughput: tool calls per second over 50 concurrent Streamable HTTP sessions of a
+ * `hubgate http` child process (ten agents with their own keys, five sessions each; the client is
+ * hand-written JSON-RPC over undici, as light as the baseline's), against
+ * direct undici GETs of the same Hub paths at the same concurrency. Each side runs 10 s, as two
+ * interleaved 5 s halves, after a warm-up. Both read 20,000 distinct tags in turn, so that every
+ * hubgate call reaches the Hub as every direct request does; 5 s more through hubgate on three tags
+ * over and over (what its read cache answers) are reported beside the figure.
+ *
+ * The fake Hub and the clients live in this process; hubgate is a child. CPU use of both is
+ * recorded, so the results say which process was the bottleneck.
+ */
+import { Pool } from 'undici';
+import { SEED, startFakeHub } from '../test/fake-hub/index.js';
+import {
+  type Benchmark,
+  CREDENTIAL_ENV,
+  childEnv,
+  cpuSecondsOf,
+  directGet,
+  directPool,
+  drive,
+  type HttpChild,
+  hubToken,
+  newKey,
+  RawHttpSession,
+  ratio,
+  round,
+  seedTags,
+  startHttpChild,
+  tagPath,
+  workDir,
+  writeConfig,
+} from './common.js';
+
+const SESSIONS = 50;
+const AGENTS = 10;
+const SECONDS = 10;
+const HALVES = 2;
+const WARMUP_MS = 1_000;
+const TARGET = 0.4;
+const REPOS = 20;
+const TAGS_PER_REPO = 1_000;
+const REPEATED_SECONDS = 5;
+
+interface Phase {
+  calls: number;
+  errors: number;
+  seconds: number;
+  /** CPU seconds per second: 1.0 is one core busy the whole time. */
+  benchCpu: number;
+  hubgateCpu: number;
+  hubRequests: number;
+  firstError?: string;
+}
+
+export const httpThroughput: Benchmark = {
+  id: 'http-throughput',
+  name: 'HTTP throughput',
+  target: `≥ ${TARGET}× direct`,
+  async run() {
+    const hub = await startFakeHub({ rateLimit: 1_000_000 });
+    const dir = workDir('http-throughput');
+    const keys = await Promise.all(Array.from({ length: AGENTS }, () => newKey()));
+    const agents = Object.fromEntries(
+      keys.map((key, i) => [
+        `load-${i}`,
+        {
+          credential: 'alice-read' as const,
+          keys: [key.hash],
+          grants: ['repo:*/*=read'],
+        },
+      ]),
+    );
+    const config = writeConfig(dir.path, hub.url, agents);
+    const pool = directPool(hub.url, SESSIONS);
+    const sessions: RawHttpSession[] = [];
+    let clientPool: Pool | undefined;
+    let service: HttpChild | undefined;
+    const direct: Phase[] = [];
+    const through: Phase[] = [];
+    let repeated: Phase | undefined;
+    try {
+      service = await startHttpChild(
+        config,
+        ['--rate-limit', '100000', '--max-sessions', String(SESSIONS * 4)],
+        childEnv(CREDENTIAL_ENV),
+      );
+      const running = service;
+      const token = await hubToken(pool, 'alice', SEED.pats.aliceRead);
+      // Distinct reads, so that every call reaches the Hub: more than the read cache holds.
+      const targets: { repository: string; tag: string }[] = [];
+      for (let r = 0; r < REPOS; r++) {
+        const repository = `bench-load-${r}`;
+        for (const tag of seedTags(hub, 'library', repository, TAGS_PER_REPO)) {
+          targets.push({ repository, tag });
+        }
+      }
+      // Interleave the repositories: consecutive calls read different ones.
+      targets.sort(
+        (a, b) => a.tag.localeCompare(b.tag) || a.repository.localeCompare(b.repository),
+      );
+      const paths = targets.map(({ repository, tag }) => tagPath('library', repository, tag));
+      let nextHubgate = 0;
+      let nextDirect = 0;
+      const nginx = ['latest', '1.27', 'alpine'];
+
+      // One connection per session, as 50 separate clients would have.
+      clientPool = new Pool(running.origin, { connections: SESSIONS, keepAliveTimeout: 30_000 });
+      for (let s = 0; s < SESSIONS; s++) {
+        sessions.push(await RawHttpSession.open(clientPool, keys[s % AGENTS]?.key as string));
+      }
+
+      const call = async (worker: number, args: Record<string, unknown>) => {
+        const session = sessions[worker];
+        if (!session) throw new Error(`no session ${worker}`);
+        const text = await session.callTool('get_tag', { namespace: 'library', ...args });
+        if (!text.includes(String(args.tag))) throw new Error(`get_tag answered ${text}`);
+      };
+      const viaHubgate = (worker: number) =>
+        call(worker, targets[nextHubgate++ % targets.length] as { tag: string });
+      const viaUndici = async () => {
+        await directGet(pool, paths[nextDirect++ % paths.length] as string, token);
+      };
+      /** The same three tags over and over: what hubgate's read cache is for. */
+      const viaHubgateRepeated = (worker: number, i: number) =>
+        call(worker, { repository: 'nginx', tag: nginx[(worker + i) % nginx.length] });
+
+      const measure = async (
+        op: (worker: number, i: number) => Promise<void>,
+        ms: number,
+      ): Promise<Phase> => {
+        hub.clearRequests();
+        const bench0 = process.cpuUsage();
+        const hubgate0 = cpuSecondsOf(running.pid);
+        const done = await drive(SESSIONS, ms, op);
+        const bench = process.cpuUsage(bench0);
+        const seconds = done.elapsedMs / 1000;
+        return {
+          calls: done.ok,
+          errors: done.errors,
+          seconds,
+          benchCpu: (bench.user + bench.system) / 1e6 / seconds,
+          hubgateCpu: (cpuSecondsOf(running.pid) - hubgate0) / seconds,
+          hubRequests: hub.apiRequests().length,
+          ...(done.firstError ? { firstError: done.firstError } : {}),
+        };
+      };
+
+      await measure(viaUndici, WARMUP_MS);
+      await measure(viaHubgate, WARMUP_MS);
+      const halfMs = (SECONDS * 1000) / HALVES;
+      for (let h = 0; h < HALVES; h++) {
+        direct.push(await measure(viaUndici, halfMs));
+        through.push(await measure(viaHubgate, halfMs));
+      }
+      repeated = await measure(viaHubgateRepeated, REPEATED_SECONDS * 1000);
+      // Throughput is only claimed for calls that got the tag back.
+      const bad = [...direct, ...through, repeated].find((phase) => phase.errors > 0);
+      if (bad) throw new Error(`${bad.errors} failed calls, e.g. ${bad.firstError}`);
+    } finally {
+      await Promise.all(sessions.map((session) => session.close().catch(() => {})));
+      await clientPool?.close();
+      await service?.stop();
+      await pool.close();
+      await hub.close();
+      dir.remove();
+    }
+
+    const sum = (phases: Phase[], field: 'calls' | 'seconds' | 'hubRequests') =>
+      phases.reduce((total, phase) => total + phase[field], 0);
+    const mean = (phases: Phase[], field: 'benchCpu' | 'hubgateCpu') =>
+      phases.reduce((total, phase) => total + phase[field] * phase.seconds, 0) /
+      sum(phases, 'seconds');
+    const directRate = sum(direct, 'calls') / sum(direct, 'seconds');
+    const hubgateRate = sum(through, 'calls') / sum(through, 'seconds');
+    const figure = hubgateRate / directRate;
+    const hubPerCall = sum(through, 'hubRequests') / sum(through, 'calls');
+    const again = repeated as Phase;
+    // CPU per call: hubgate's own, against the whole direct request's (client and fake Hub).
+    const hubgateCpuPerCall = mean(through, 'hubgateCpu') / hubgateRate;
+    const directCpuPerCall = mean(direct, 'benchCpu') / directRate;
+    const repeatedRatio = again.calls / again.seconds / directRate;
+    return {
+      figure: ratio(figure),
+      met: figure >= TARGET,
+      note:
+        `${SESSIONS} sessions (${AGENTS} agents), ${SECONDS} s each way, distinct tags ` +
+        `(Hub requests per call ${hubPerCall.toFixed(2)}); cores busy: hubgate ` +
+        `${mean(through, 'hubgateCpu').toFixed(2)}, bench process (clients + fake Hub) ` +
+        `${mean(through, 'benchCpu').toFixed(2)} (direct: ${mean(direct, 'benchCpu').toFixed(2)}); ` +
+        `hubgate's CPU per call ${ratio(hubgateCpuPerCall / directCpuPerCall)} a whole direct ` +
+        `request's (client + fake Hub); ` +
+        `3 tags over and over for ${REPEATED_SECONDS} s: ${ratio(repeatedRatio)} ` +
+        `(Hub requests per call ${(again.hubRequests / again.calls).toFixed(2)})`,
+      data: {
+        ratio: round(figure, 3),
+        hubgateCallsPerSecond: round(hubgateRate, 1),
+        directRequestsPerSecond: round(directRate, 1),
+        hubgateCpuMsPerCall: round(hubgateCpuPerCall * 1000, 4),
+        directCpuMsPerRequest: round(directCpuPerCall * 1000, 4),
+        hubgateCalls: sum(through, 'calls'),
+        directRequests: sum(direct, 'calls'),
+        hubRequestsPerHubgateCall: round(hubPerCall, 3),
+        repeatedTags: {
+          ratio: round(repeatedRatio, 3),
+          callsPerSecond: round(again.calls / again.seconds, 1),
+          hubRequestsPerCall: round(again.hubRequests / again.calls, 3),
+        },
+        phases: { direct, hubgate: through, repeatedTags: again },
+      },
+    };
+  },
+};
