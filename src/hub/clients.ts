@@ -11,6 +11,8 @@ export class HubClients {
   private readonly clients = new Map<string, HubClient>();
   /** A name for each client that is not a secret: the username, or the SCIM org. */
   private readonly labels = new Map<HubClient, string>();
+  /** The client of each credential object of a loaded config: no hashing on every call. */
+  private readonly byCredential = new WeakMap<object, HubClient>();
   readonly anonymous: HubClient;
 
   constructor(
@@ -23,9 +25,11 @@ export class HubClients {
 
   for(credential: HubCredentialConfig | undefined): HubClient {
     if (!credential) return this.anonymous;
+    const known = this.byCredential.get(credential);
+    if (known) return known;
     // Keyed by identity, not by the config's name: the secret is hashed so it is not kept twice.
     const key = `hub\u0000${credential.username}\u0000${digest(credential.secret)}`;
-    return this.cached(key, credential.username, () => {
+    const client = this.cached(key, credential.username, () => {
       return new HubClient(
         this.connection,
         { username: credential.username, secret: credential.secret },
@@ -33,6 +37,8 @@ export class HubClients {
         this.options,
       );
     });
+    this.byCredential.set(credential, client);
+    return client;
   }
 
   /** SCIM calls carry the org's SCIM token as the bearer, with no exchange. */
