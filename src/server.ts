@@ -7,7 +7,6 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
-  CallToolRequestSchema,
   type CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
@@ -100,8 +99,39 @@ export function createHubgateServer(options: HubgateServerOptions): Server {
       arguments: redactArguments(args ?? {}),
     });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name, arguments: args } = request.params;
+  // tools/call is handled here, not with setRequestHandler: the SDK would reject a malformed call
+  // (arguments not an object, name not a string) before any handler ran, and leave no audit
+  // record. This way every call, however malformed, is refused here and recorded.
+  server.fallbackRequestHandler = async (request, extra) => {
+    if (request.method !== 'tools/call') {
+      throw new McpError(
+        ErrorCode.MethodNotFound,
+        `Method not found: ${request.method.slice(0, 100)}`,
+      );
+    }
+    const params = (request.params ?? {}) as { name?: unknown; arguments?: unknown };
+    const { name, arguments: args } = params;
+    const argsOk =
+      args === undefined || (!!args && typeof args === 'object' && !Array.isArray(args));
+    if (typeof name !== 'string' || !argsOk) {
+      refuse(
+        typeof name === 'string' ? name : '(not a string)',
+        argsOk ? args : {},
+        'malformed tools/call',
+      );
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        'Invalid tools/call request: "name" must be a string and "arguments" an object',
+      );
+    }
+    return callTool(name, args as Record<string, unknown> | undefined, extra);
+  };
+
+  async function callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    extra: { signal: AbortSignal },
+  ): Promise<CallToolResult> {
     const admitted = options.admit?.(agentName) ?? { ok: true };
     if (!admitted.ok) {
       refuse(name, args, `rate limit: retry in ${admitted.retryAfterSeconds} s`);
@@ -148,7 +178,7 @@ export function createHubgateServer(options: HubgateServerOptions): Server {
     } finally {
       callEnded?.();
     }
-  });
+  }
 
   // A reloaded policy applies from the next call; tell the client when its tool list changed.
   const names = (agent: AgentPolicy | undefined) =>

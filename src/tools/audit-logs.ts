@@ -59,6 +59,7 @@ const filterText = z
 
 const action = z
   .string()
+  .max(100, 'must be at most 100 characters')
   .regex(
     /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/,
     'must be an action name like "repo.tag.push" (see list_audit_log_actions)',

@@ -298,13 +298,19 @@ export const scimTools: ToolEntry[] = [
         .describe('SCIM filter, e.g. userName eq "jon.snow@docker.com"'),
       attributes: z
         .string()
+        .max(1000, 'must be at most 1000 characters')
         .regex(
           /^[A-Za-z][A-Za-z0-9_:.-]*(?:\s*,\s*[A-Za-z][A-Za-z0-9_:.-]*)*$/,
           'must be a comma-separated list of attribute names, e.g. "userName,displayName"',
         )
         .optional()
         .describe('Comma-separated; id always returned'),
-      sortBy: z.string().regex(ATTRIBUTE, ATTRIBUTE_RULE).optional().describe('e.g. userName'),
+      sortBy: z
+        .string()
+        .max(100, 'must be at most 100 characters')
+        .regex(ATTRIBUTE, ATTRIBUTE_RULE)
+        .optional()
+        .describe('e.g. userName'),
       sortOrder: z.enum(['ascending', 'descending']).optional().describe('With sortBy'),
     }),
     method: 'GET',
