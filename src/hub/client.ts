@@ -163,17 +163,58 @@ export class HubClient {
 
   /** Sends with the identity's bearer; a 401 refreshes the token once and sends once more. */
   private async authorized(request: HubRequest, budgetMs: number): Promise<HubResponse> {
-    let bearer = this.staticBearer ?? (await this.tokens?.token());
-    const started = this.now();
-    let response = await this.connection.send(request, bearer, budgetMs);
+    const deadline = this.now() + budgetMs;
+    // Every step gets what is left of the budget; none may start once it is spent.
+    const left = () => {
+      const ms = deadline - this.now();
+      if (ms <= 0) throw new HubTimeoutError(request.method, request.path, budgetMs);
+      return ms;
+    };
+    let bearer = this.staticBearer ?? (await this.token(request, left));
+    let response = await this.connection.send(request, bearer, left());
     if (response.status === 401 && this.tokens && bearer) {
       // The token may have been revoked or expired early. A 401 means the Hub did not act on the
       // request, so repeating it is safe for any method.
       this.tokens.invalidate(bearer);
-      bearer = await this.tokens.token();
-      response = await this.connection.send(request, bearer, budgetMs - (this.now() - started));
+      bearer = await this.token(request, left);
+      response = await this.connection.send(request, bearer, left());
     }
     return response;
+  }
+
+  /**
+   * A bearer within the call's budget. The exchange is shared between calls, so a call that runs
+   * out of time stops waiting for it rather than cancelling it for the others. An exchange that
+   * failed on its own (it stalled or the network broke; another call may have been waiting on it)
+   * is tried afresh once while the budget lasts.
+   */
+  private async token(request: HubRequest, left: () => number): Promise<string | undefined> {
+    if (!this.tokens) return undefined;
+    try {
+      return await this.withinBudget(this.tokens.token(), request, left());
+    } catch (error) {
+      const ownFault = error instanceof HubTimeoutError || error instanceof HubNetworkError;
+      if (!ownFault || (error as { ranOut?: boolean }).ranOut) throw error;
+      return await this.withinBudget(this.tokens.token(), request, left());
+    }
+  }
+
+  private async withinBudget<T>(work: Promise<T>, request: HubRequest, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const ranOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Marked so that the caller can tell its own budget from a failure of the shared work.
+        const error = Object.assign(new HubTimeoutError(request.method, request.path, ms), {
+          ranOut: true,
+        });
+        reject(error);
+      }, ms);
+    });
+    try {
+      return await Promise.race([work, ranOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The Hub said the budget is spent until its reset (or a 429 said when): refuse unsent. */
@@ -217,7 +258,9 @@ async function exchangeToken(connection: HubConnection, credential: Credential):
   const body = response.body as { access_token?: unknown; token?: unknown } | undefined;
   const token = body?.access_token ?? body?.token;
   if (response.status === 200 && typeof token === 'string' && token) return token;
-  throw new HubAuthError(response.status, credential.username, hubMessageOf(response.body).message);
+  // Only the Hub's own explanation fields are quoted: a garbled answer may hold a token.
+  const explained = response.body && typeof response.body === 'object' ? response.body : undefined;
+  throw new HubAuthError(response.status, credential.username, hubMessageOf(explained).message);
 }
 
 function toResponseError(

@@ -10,6 +10,7 @@ import {
   HubNetworkError,
   HubResponseTooLargeError,
   HubTimeoutError,
+  HubUnreadableAnswerError,
 } from './errors.js';
 import { buildQuery } from './path.js';
 
@@ -111,11 +112,12 @@ export class HubConnection {
       if (method === 'HEAD') await response.body.dump();
       this.options.observe?.(response.statusCode);
       const responseHeaders = flattenHeaders(response.headers);
-      return {
-        status: response.statusCode,
-        headers: responseHeaders,
-        body: parseBody(text, responseHeaders['content-type']),
-      };
+      const parsed = parseBody(text, responseHeaders['content-type']);
+      // A success must be readable: a cut or garbled answer is not an empty result.
+      if (parsed.unreadable && response.statusCode >= 200 && response.statusCode < 300) {
+        throw new HubUnreadableAnswerError(method, request.path, response.statusCode);
+      }
+      return { status: response.statusCode, headers: responseHeaders, body: parsed.value };
     } catch (error) {
       if (error instanceof HubError) throw error;
       this.options.observe?.('error');
@@ -187,14 +189,21 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>) 
   return flat;
 }
 
-function parseBody(text: string, contentType: string | undefined): unknown {
-  if (!text) return undefined;
+/**
+ * The answer as JSON when it is JSON, else its text. `unreadable`: it said (or looked like) JSON
+ * and did not parse; error answers are quoted as text, a success that way is a fault.
+ */
+function parseBody(
+  text: string,
+  contentType: string | undefined,
+): { value: unknown; unreadable: boolean } {
+  if (!text) return { value: undefined, unreadable: false };
   const looksJson = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text);
-  if (!looksJson) return text;
+  if (!looksJson) return { value: text, unreadable: false };
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), unreadable: false };
   } catch {
-    return text;
+    return { value: text, unreadable: true };
   }
 }
 

@@ -80,6 +80,20 @@ export class HubResponseTooLargeError extends HubError {
   }
 }
 
+/** Docker Hub answered success with a body that is not the JSON it announced. */
+export class HubUnreadableAnswerError extends HubError {
+  override name = 'HubUnreadableAnswerError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+  ) {
+    super(
+      `Docker Hub answered ${status} to ${method} ${path} with a body that is not valid JSON (cut short or garbled); nothing was made of it. Try again.`,
+    );
+  }
+}
+
 /** The credential's rate-limit budget is spent: the call was not sent. */
 export class HubRateLimitedError extends HubError {
   override name = 'HubRateLimitedError';

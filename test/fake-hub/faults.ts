@@ -61,3 +61,33 @@ export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     return false;
   }
 }
+
+/** Does the fault shape the answer's bytes (raw text, a size, a cut, a stall, a trickle)? */
+export function isBodyFault(fault: Fault): boolean {
+  return (
+    fault.rawBody !== undefined ||
+    fault.bodyBytes !== undefined ||
+    fault.resetAfterBytes !== undefined ||
+    fault.stallAfterBytes !== undefined ||
+    fault.chunked === true ||
+    fault.chunkDelayMs !== undefined
+  );
+}
+
+/** The bytes a body fault answers: its raw text, a padded JSON object, or its JSON body. */
+export function faultPayload(fault: Fault): Buffer {
+  if (fault.rawBody !== undefined) return Buffer.from(fault.rawBody, 'utf8');
+  if (fault.bodyBytes !== undefined) return paddedJson(fault.bodyBytes);
+  return Buffer.from(
+    JSON.stringify(fault.body === undefined ? { detail: 'injected fault' } : fault.body),
+  );
+}
+
+/** `{"padding":"xxx…"}` of exactly `bytes` bytes (at least its 14-byte frame). */
+function paddedJson(bytes: number): Buffer {
+  const open = '{"padding":"';
+  const buffer = Buffer.alloc(Math.max(bytes, open.length + 2), 'x');
+  buffer.write(open, 0);
+  buffer.write('"}', buffer.length - 2);
+  return buffer;
+}

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createFaultQueue } from './faults.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createRouter } from './router.js';
@@ -62,6 +62,11 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     baseUrl: () => url,
   });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -85,6 +90,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
     revokeTokens() {
       for (const token of state.tokens.values()) token.revoked = true;
     },
+    openConnections: () => sockets.size,
     state,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Caller, rateLimitKey, resolveCredential } from './auth.js';
 import { parseBody, readBody } from './body.js';
-import { type FaultQueue, faultReply, sleep } from './faults.js';
+import { type FaultQueue, faultPayload, faultReply, isBodyFault, sleep } from './faults.js';
 import { type RateLimiter, rateLimitHeaders } from './rate-limit.js';
 import { badRequest, type Reply, ReplyError, unauthorized } from './reply.js';
 import type { Router } from './router.js';
 import type { HubState } from './state.js';
-import type { RecordedRequest } from './types.js';
+import type { Fault, RecordedRequest } from './types.js';
 
 export interface HubServerDeps {
   state: HubState;
@@ -45,6 +45,68 @@ function write(
   res.end(method === 'HEAD' ? undefined : payload);
 }
 
+/** Resolves true once the response can take more, false when the client left. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+/**
+ * An answer whose bytes are the fault: raw or padded payloads, chunked, trickled, or cut off by a
+ * reset or a stall after some bytes. Writing stops as soon as the client leaves.
+ */
+async function writeBodyFault(
+  res: ServerResponse,
+  method: string,
+  fault: Fault,
+  rateHeaders: Record<string, string>,
+  left: AbortSignal,
+): Promise<void> {
+  if (res.headersSent || res.destroyed) return;
+  const status = fault.status ?? 200;
+  const payload = method === 'HEAD' ? Buffer.alloc(0) : faultPayload(fault);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    ...rateHeaders,
+    ...faultReply({ ...fault, status }).headers,
+  };
+  if (!fault.chunked) headers['Content-Length'] = String(payload.length);
+  res.writeHead(status, headers);
+  const cut = fault.resetAfterBytes ?? fault.stallAfterBytes;
+  const end = cut === undefined ? payload.length : Math.min(cut, payload.length);
+  const size = Math.max(1, fault.chunkBytes ?? 64 * 1024);
+  let flushed = Promise.resolve();
+  for (let at = 0; at < end; at += size) {
+    if (at > 0 && fault.chunkDelayMs) {
+      if (!(await sleep(fault.chunkDelayMs, left))) return;
+    }
+    if (res.destroyed) return;
+    let more = true;
+    flushed = new Promise<void>((resolve) => {
+      more = res.write(payload.subarray(at, Math.min(end, at + size)), () => resolve());
+    });
+    if (!more && !(await drained(res))) return;
+  }
+  if (fault.resetAfterBytes !== undefined) {
+    // Once what was written is flushed, the connection goes: the client has a part of the body.
+    await flushed;
+    res.socket?.destroy();
+    return;
+  }
+  // A stall: the headers and some bytes are out, the rest never comes (until the client leaves).
+  if (fault.stallAfterBytes !== undefined) return;
+  res.end();
+}
+
 function runHandler(run: () => Reply): Reply {
   try {
     return run();
@@ -69,6 +131,7 @@ async function handle(deps: HubServerDeps, req: IncomingMessage, res: ServerResp
     body: undefined,
     rawBody: '',
     aborted: false,
+    receivedAtMs: Date.now(),
   };
   // Recorded on arrival so the log keeps arrival order even when bodies arrive at different speeds.
   deps.requests.push(record);
@@ -103,6 +166,9 @@ async function handle(deps: HubServerDeps, req: IncomingMessage, res: ServerResp
   if (fault?.reset) {
     req.socket.destroy();
     return;
+  }
+  if (fault && isBodyFault(fault)) {
+    return writeBodyFault(res, method, fault, rateLimitHeaders(rate), disconnect.signal);
   }
   if (fault?.status !== undefined) return send(faultReply({ ...fault, status: fault.status }));
 

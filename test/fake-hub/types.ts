@@ -21,6 +21,8 @@ export interface RecordedRequest {
   rawBody: string;
   /** True when the client closed the connection before the response was finished. */
   aborted: boolean;
+  /** Date.now() when the request arrived. */
+  receivedAtMs: number;
 }
 
 export interface Fault {
@@ -40,6 +42,24 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** Drop the connection instead of answering (after any delay): a reset as the client sees it. */
   reset?: boolean;
+  /**
+   * The fields below shape the answer's bytes instead of routing. Its status is `status`, 200 by
+   * default; its Content-Type application/json unless `headers` say otherwise.
+   */
+  /** The payload as this raw text, valid JSON or not (a truncated or a garbled answer). */
+  rawBody?: string;
+  /** A JSON payload of exactly this many bytes (`{"padding":"xxx…"}`), e.g. over a size cap. */
+  bodyBytes?: number;
+  /** Sent without Content-Length (chunked), so only counting the bytes tells the size. */
+  chunked?: boolean;
+  /** Sends the headers and this many bytes of the payload, then destroys the socket. */
+  resetAfterBytes?: number;
+  /** Sends the headers and this many bytes of the payload, then nothing until the client leaves. */
+  stallAfterBytes?: number;
+  /** The payload is written in pieces of this size (default 64 KiB)… */
+  chunkBytes?: number;
+  /** …with this wait between pieces: a Hub that trickles its answer. */
+  chunkDelayMs?: number;
 }
 
 export interface FakeHub {
@@ -57,6 +77,8 @@ export interface FakeHub {
   clearFaults(): void;
   /** Every token issued so far now answers 401, as if it expired mid-session. */
   revokeTokens(): void;
+  /** Client connections the server holds open right now (keep-alive ones included). */
+  openConnections(): number;
   /** The live data, so tests can assert on state changes and seed more. */
   state: HubState;
   /** Closes the server and any open sockets. */
