@@ -54,6 +54,7 @@ export interface HttpOptions extends PolicySource {
   allowedHosts: string[];
   maxBodyBytes: number;
   maxSessions: number;
+  maxSessionsPerAgent: number;
   sessionIdleMs: number;
   shutdownMs: number;
   defaultCallsPerMinute: number;
@@ -146,6 +147,8 @@ ${POLICY_HELP}
   --allowed-hosts LIST     comma-separated Host names besides localhost, 127.0.0.1 and --host
   --max-body BYTES         largest request body (default ${1024 * 1024}); larger ones get 413
   --max-sessions N         open sessions at most (default 1000)
+  --max-sessions-per-agent N    open sessions per agent at most (default 100), so that one
+                           agent (or a stolen key) cannot take every slot
   --session-idle-timeout SECS   close sessions idle this long (default 1800)
   --shutdown-timeout SECS  on SIGTERM/SIGINT, how long calls in flight may finish (default 10)
   --rate-limit N           tool calls per minute per agent, unless its config sets
@@ -234,6 +237,7 @@ const FLAGS = {
   'allowed-hosts': { type: 'string', multiple: true },
   'max-body': { type: 'string' },
   'max-sessions': { type: 'string' },
+  'max-sessions-per-agent': { type: 'string' },
   'session-idle-timeout': { type: 'string' },
   'shutdown-timeout': { type: 'string' },
   'rate-limit': { type: 'string' },
@@ -255,6 +259,7 @@ const ALLOWED: Record<CommandName, readonly FlagName[]> = {
     'allowed-hosts',
     'max-body',
     'max-sessions',
+    'max-sessions-per-agent',
     'session-idle-timeout',
     'shutdown-timeout',
     'rate-limit',
@@ -352,6 +357,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
           allowedHosts: list('allowed-hosts'),
           maxBodyBytes: number('max-body', 1024 * 1024, 1024, 100 * 1024 * 1024),
           maxSessions: number('max-sessions', 1000, 1, 1_000_000),
+          maxSessionsPerAgent: number('max-sessions-per-agent', 100, 1, 1_000_000),
           sessionIdleMs: number('session-idle-timeout', 1800, 1, 7 * 24 * 3600) * 1000,
           shutdownMs: number('shutdown-timeout', 10, 0, 3600) * 1000,
           defaultCallsPerMinute: number('rate-limit', 300, 1, 100_000),

@@ -31,6 +31,8 @@ export interface HttpServiceOptions {
   allowedHosts: readonly string[];
   maxBodyBytes: number;
   maxSessions: number;
+  /** So that one agent (or a stolen key) cannot take every slot from the others. */
+  maxSessionsPerAgent: number;
   sessionIdleMs: number;
   /** Tool calls per minute for agents whose config sets no rate_limit. */
   defaultCallsPerMinute: number;
@@ -189,14 +191,8 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
         'Bad Request: no Mcp-Session-Id; start a session with initialize',
       );
     }
-    if (sessions.size >= options.maxSessions) {
-      return sendError(
-        response,
-        503,
-        -32000,
-        `Too many sessions (${options.maxSessions}); try again later`,
-      );
-    }
+    const full = sessionsFull(agent);
+    if (full) return sendError(response, 503, -32000, full);
     const sessionId = randomUUID();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => sessionId });
     const session = await open({ id: sessionId, agent, kind: 'http', transport });
@@ -207,14 +203,8 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
   }
 
   async function openSse(response: ServerResponse, agent: string) {
-    if (sessions.size >= options.maxSessions) {
-      return sendError(
-        response,
-        503,
-        -32000,
-        `Too many sessions (${options.maxSessions}); try again later`,
-      );
-    }
+    const full = sessionsFull(agent);
+    if (full) return sendError(response, 503, -32000, full);
     const transport = new SSEServerTransport('/messages', response);
     await open({ id: transport.sessionId, agent, kind: 'sse', transport });
   }
@@ -231,6 +221,17 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
       response,
       read.value,
     );
+  }
+
+  /** Why a new session for `agent` cannot open, or undefined when it can. */
+  function sessionsFull(agent: string): string | undefined {
+    if (sessions.size >= options.maxSessions) {
+      return `Too many sessions (${options.maxSessions}); try again later`;
+    }
+    if (sessions.countOf(agent) >= options.maxSessionsPerAgent) {
+      return `Agent "${agent}" has ${options.maxSessionsPerAgent} sessions open, its limit; end one (DELETE /mcp) or wait for idle ones to close`;
+    }
+    return undefined;
   }
 
   async function open(spec: {

@@ -39,6 +39,13 @@ export class SessionRegistry {
     this.sessions.delete(id);
   }
 
+  /** Sessions `agent` holds open. */
+  countOf(agent: string): number {
+    let n = 0;
+    for (const session of this.sessions.values()) if (session.agent === agent) n += 1;
+    return n;
+  }
+
   count(kind: SessionKind): number {
     let n = 0;
     for (const session of this.sessions.values()) if (session.kind === kind) n += 1;

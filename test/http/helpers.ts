@@ -47,6 +47,7 @@ export function serviceOptions(overrides: Partial<HttpServiceOptions> = {}): Htt
     allowedHosts: [],
     maxBodyBytes: 1024 * 1024,
     maxSessions: 1000,
+    maxSessionsPerAgent: 1000,
     sessionIdleMs: 60_000,
     defaultCallsPerMinute: 100_000,
     ...overrides,

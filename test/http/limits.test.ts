@@ -257,6 +257,32 @@ describe('the session cap', () => {
     expect(service.service.sessions.size).toBe(2);
   });
 
+  it('holds one agent to its own cap, so it cannot take the slots of the others', async () => {
+    h = await startService({
+      agents: { a: { grants: ['repo:library/*=read'] }, b: { grants: ['repo:library/*=read'] } },
+      options: { maxSessions: 10, maxSessionsPerAgent: 2 },
+    });
+    const service = h;
+    await service.connectHttp(service.keys.a);
+    await service.connectSse(service.keys.a);
+    const third = await fetch(`${service.url}/mcp`, {
+      method: 'POST',
+      headers: { ...PROTOCOL_HEADERS, ...authorization(service.keys.a) },
+      body: JSON.stringify(initializeBody()),
+    });
+    expect(third.status).toBe(503);
+    expect(await third.json()).toMatchObject({
+      error: { message: expect.stringMatching(/^Agent "a" has 2 sessions open, its limit/) },
+    });
+    expect(
+      (await fetch(`${service.url}/sse`, { headers: authorization(service.keys.a) })).status,
+    ).toBe(503);
+    // The other agent still gets in.
+    const other = await service.connectHttp(service.keys.b);
+    expect((await callTool(other.client, 'get_tag', tagArgs('latest'))).isError).toBe(false);
+    expect(service.service.sessions.size).toBe(3);
+  });
+
   it('holds no slot for an initialize the transport refuses (406, 415)', async () => {
     h = await startService({
       agents: { a: { grants: ['repo:library/*=read'] } },
