@@ -6,11 +6,10 @@
  * calls in flight loses no record of a call that was answered, leaves a file of whole JSON lines,
  * and exits 0 within its grace.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -23,12 +22,12 @@ import { addTag, type FakeHub, findRepo, seedTime, startFakeHub } from '../fake-
 import {
   authorization,
   type ConnectedClient,
-  CREDENTIAL_ENV,
   callTool,
   configYaml,
   messagesOf,
   PROTOCOL_HEADERS,
   type ServiceHarness,
+  startHttpCli,
   startService,
 } from '../http/helpers.js';
 
@@ -409,50 +408,7 @@ describe('one audit record per call', () => {
 // ---------------------------------------------------------------------------------------------
 // The built CLI, SIGTERM with calls in flight.
 
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  stderr(): string;
-}
-
-/** `hubgate http ARGS`, once its "hubgate http listening" line names the URL. */
-async function startCli(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [cli, 'http', ...args], {
-    env: { PATH: process.env.PATH ?? '', ...CREDENTIAL_ENV },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  child.stdout?.resume();
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const look = setInterval(() => {
-      for (const line of stderr.split('\n')) {
-        if (!line.includes('"hubgate http listening"')) continue;
-        clearInterval(look);
-        resolve(String((JSON.parse(line) as { url: string }).url));
-      }
-    }, 20);
-    void exited.then((code) => {
-      clearInterval(look);
-      reject(new Error(`hubgate http exited (${code}) before listening:\n${stderr}`));
-    });
-    setTimeout(() => {
-      clearInterval(look);
-      reject(new Error(`hubgate http did not listen within 10 s:\n${stderr}`));
-    }, 10_000);
-  });
-  return { child, url, exited, stderr: () => stderr };
-}
+const startCli = (args: string[]) => startHttpCli(args, children);
 
 async function connectCli(url: string, key: string, transport: 'http' | 'sse') {
   const client = new Client({ name: 'hubgate-audit-test', version: '0' });

@@ -2,7 +2,7 @@
  * `hubgate http` as the built CLI (run `npm run build` first): graceful SIGTERM with a call in
  * flight, failing closed without keys, --allow-anonymous, the TLS warning off loopback, --help.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,15 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { newAgentKey } from '../../src/commands/key.js';
 import { parseCommandLine, USAGE, UsageError } from '../../src/options.js';
 import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
-import { type AgentSpec, authorization, CREDENTIAL_ENV, callTool, configYaml } from './helpers.js';
+import {
+  type AgentSpec,
+  authorization,
+  CREDENTIAL_ENV,
+  callTool,
+  configYaml,
+  type LogLine,
+  startHttpCli,
+} from './helpers.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const optionsSource = fileURLToPath(new URL('../../src/options.ts', import.meta.url));
@@ -55,49 +63,7 @@ async function fakeHub(): Promise<FakeHub> {
   return hub;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: pino's JSON lines carry fields of every shape
-type LogLine = Record<string, any>;
-
-interface Running {
-  child: ChildProcess;
-  /** The /mcp URL from the "hubgate http listening" line. */
-  url: string;
-  logs(): LogLine[];
-  exited: Promise<number | null>;
-}
-
-/** Starts `hubgate http ARGS` and waits for its listening line (or its early exit). */
-async function startCli(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [cli, 'http', ...args], {
-    env: baseEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  child.stdout?.resume();
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  const logs = () =>
-    stderr
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as LogLine);
-  const listening = await Promise.race([
-    expect
-      .poll(() => logs().find((line) => line.msg === 'hubgate http listening'), { timeout: 10_000 })
-      .toBeDefined()
-      .then(() => logs().find((line) => line.msg === 'hubgate http listening')),
-    exited.then((code) => {
-      throw new Error(`hubgate http exited (${code}) before listening:\n${stderr}`);
-    }),
-  ]);
-  return { child, url: String(listening?.url), logs, exited };
-}
+const startCli = (args: string[]) => startHttpCli(args, children, baseEnv);
 
 async function connect(url: string, key: string | undefined) {
   const transport = new StreamableHTTPClientTransport(new URL(url), {

@@ -3,7 +3,9 @@
  * a config built from YAML text with a fresh key per agent, the real policy store, Hub clients and
  * metrics, and an in-memory audit. Clients are the MCP SDK's own transports over real sockets.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -291,4 +293,69 @@ export function initializeBody(id: number | string = 1) {
       clientInfo: { name: 'raw-fetch', version: '0' },
     },
   };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: log lines of every shape
+export type LogLine = Record<string, any>;
+
+export interface RunningCli {
+  child: ChildProcess;
+  /** The /mcp URL from the "hubgate http listening" line. */
+  url: string;
+  stderr(): string;
+  /** stderr's JSON log lines. */
+  logs(): LogLine[];
+  exited: Promise<number | null>;
+}
+
+const builtCli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/**
+ * Starts the built `hubgate http ARGS` (run `npm run build` first) and waits for its listening
+ * line, or fails with its stderr if it exits or is silent for 10 s. The child goes into
+ * `children`, for the test to stop.
+ */
+export async function startHttpCli(
+  args: string[],
+  children: Set<ChildProcess>,
+  env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '', ...CREDENTIAL_ENV },
+): Promise<RunningCli> {
+  const child = spawn(process.execPath, [builtCli, 'http', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  child.stdout?.resume();
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const logs = () =>
+    stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as LogLine);
+  const url = await new Promise<string>((resolve, reject) => {
+    const look = setInterval(() => {
+      const listening = logs().find((line) => line.msg === 'hubgate http listening');
+      if (!listening) return;
+      clearInterval(look);
+      clearTimeout(silent);
+      resolve(String(listening.url));
+    }, 20);
+    const silent = setTimeout(() => {
+      clearInterval(look);
+      reject(new Error(`hubgate http did not listen within 10 s:\n${stderr}`));
+    }, 10_000);
+    void exited.then((code) => {
+      clearInterval(look);
+      clearTimeout(silent);
+      reject(new Error(`hubgate http exited (${code}) before listening:\n${stderr}`));
+    });
+  });
+  return { child, url, stderr: () => stderr, logs, exited };
 }
