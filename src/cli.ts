@@ -37,13 +37,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     case 'check': {
       const { describeConfig } = await import('./commands/check.js');
       const { resolveConfig } = await import('./config/resolve.js');
-      process.stdout.write(describeConfig(resolveConfig(command.options, env)));
+      const { toolNames } = await import('./tools/index.js');
+      process.stdout.write(describeConfig(resolveConfig(command.options, env, toolNames)));
       return;
     }
     case 'explain': {
       const { explainCall } = await import('./commands/explain.js');
       const { resolveConfig, selectAgent } = await import('./config/resolve.js');
-      const config = resolveConfig(command.options, env);
+      const { toolNames } = await import('./tools/index.js');
+      const config = resolveConfig(command.options, env, toolNames);
       const agent = selectAgent(config, command.options.agent);
       process.stdout.write(explainCall(config, agent, command.options.tool, command.options.args));
       return;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../src/config/load.js';
 import { authorize } from '../src/policy/authorize.js';
+import { toolNames } from '../src/tools/index.js';
 
 const dir = fileURLToPath(new URL('../examples/', import.meta.url));
 const env = {
@@ -23,12 +24,12 @@ describe('examples/', () => {
         env: { PATH: process.env.PATH ?? '', ...env },
       }).toString();
       expect(output).toContain(`${dir}${name}: valid`);
-      expect(loadConfigFile(`${dir}${name}`, env).agents.size).toBeGreaterThan(0);
+      expect(loadConfigFile(`${dir}${name}`, env, toolNames).agents.size).toBeGreaterThan(0);
     },
   );
 
   it('the CI bot writes app-* repositories of myorg and nothing else of it', () => {
-    const bot = loadConfigFile(`${dir}ci-bot.yaml`, env).agents.get('ci-bot');
+    const bot = loadConfigFile(`${dir}ci-bot.yaml`, env, toolNames).agents.get('ci-bot');
     if (!bot) throw new Error('no ci-bot');
     const can = (tool: string, resource: string, access: 'read' | 'write' | 'admin') =>
       authorize(bot, tool, [{ resource, access }]).allowed;

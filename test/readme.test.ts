@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { USAGE } from '../src/options.js';
+import { toolNames } from '../src/tools/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -20,7 +21,8 @@ describe('README', () => {
     const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     const env = { DOCKER_HUB_USERNAME: 'me', DOCKER_HUB_TOKEN: 't', MYORG_CI_TOKEN: 't' };
-    for (const block of blocks) expect(parseConfig(block, 'README.yaml', env).agents.size).toBe(1);
+    for (const block of blocks)
+      expect(parseConfig(block, 'README.yaml', env, toolNames).agents.size).toBe(1);
   });
 
   it('names only npm scripts that exist', () => {

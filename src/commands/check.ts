@@ -1,7 +1,7 @@
 /** `hubgate check`: validate the policy and show what each agent may do. */
 import type { Config } from '../config/types.js';
-import { visibleTools } from '../server.js';
 import { catalog } from '../tools/index.js';
+import { visibleTools } from '../tools/visible.js';
 
 export function describeConfig(config: Config): string {
   const lines = [`${config.source ?? 'built-in default (no config file)'}: valid`];

@@ -1,9 +1,10 @@
 /** `hubgate explain`: the decision a call would get, without calling Docker Hub. */
+import { NO_AUDIT } from '../audit/sinks.js';
 import type { Config } from '../config/types.js';
+import { createGateway } from '../gateway/gateway.js';
 import { buildPath } from '../hub/path.js';
+import { createLogger } from '../log.js';
 import { UsageError } from '../options.js';
-import { findTool } from '../tools/index.js';
-import { prepareCall } from '../tools/prepare.js';
 
 export function explainCall(
   config: Config,
@@ -11,21 +12,19 @@ export function explainCall(
   tool: string,
   args: unknown,
 ): string {
-  const entry = findTool(tool);
-  if (!entry)
+  // The same gateway a server builds, so the explanation is the decision a real call would get;
+  // it records nothing (no call is made) and its connection is never used.
+  const gateway = createGateway(config, { logger: createLogger('silent'), audit: NO_AUDIT });
+  const explanation = gateway.explain(agentName, tool, args);
+  void gateway.close();
+  if (explanation.kind === 'unknown tool')
     throw new UsageError(
       `--tool: there is no tool "${tool}" (hubgate tools lists them)`,
       'explain',
     );
-  const agent = config.agents.get(agentName);
-  if (!agent) throw new UsageError(`--agent: there is no agent "${agentName}"`, 'explain');
-  const scim = agent.scimCredential ? config.credentials.get(agent.scimCredential) : undefined;
-  const prepared = prepareCall(
-    agent,
-    entry,
-    args,
-    scim?.kind === 'scim' ? { scim_org: scim.org } : {},
-  );
+  if (explanation.kind === 'unknown agent')
+    throw new UsageError(`--agent: there is no agent "${agentName}"`, 'explain');
+  const { entry, prepared } = explanation;
   const head = `${tool} for agent ${agentName}`;
   if (!prepared.valid) return `deny: ${head}\n  invalid arguments: ${prepared.reason}\n`;
   const { decision, needs } = prepared;

@@ -3,24 +3,24 @@
  * warns when bound beyond loopback, and on SIGTERM/SIGINT stops accepting, lets calls finish,
  * closes sessions and the audit log, and exits 0.
  */
+
+import { auditSinkFor } from '../audit/sinks.js';
 import { ConfigError } from '../config/load.js';
-import { createReloader } from '../config/reload.js';
 import { resolveConfig } from '../config/resolve.js';
+import { createGateway } from '../gateway/gateway.js';
 import { anyAgentHasKeys } from '../http/keys.js';
 import { HubgateMetrics } from '../http/metrics.js';
-import { createHttpService, type HttpService } from '../http/service.js';
-import { HubClients } from '../hub/clients.js';
-import { DEFAULT_HUB_URL, HubConnection } from '../hub/connection.js';
+import { createHttpService } from '../http/service.js';
 import { createLogger } from '../log.js';
 import type { HttpOptions } from '../options.js';
-import { PolicyStore } from '../policy/store.js';
+import { toolNames } from '../tools/index.js';
 import { VERSION } from '../version.js';
-import { auditSinkFor } from './serve.js';
+import { gatewayOptionsOf } from './gateway-options.js';
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
 export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): Promise<void> {
-  const config = resolveConfig(options, env);
+  const config = resolveConfig(options, env, toolNames);
   const where = config.source ?? 'configuration';
   if (options.allowAnonymous !== undefined && !config.agents.has(options.allowAnonymous)) {
     throw new ConfigError(where, [
@@ -36,33 +36,19 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
   }
 
   const logger = createLogger(options.logLevel);
-  const store = new PolicyStore(config);
-  let service: HttpService | undefined;
-  let clients: HubClients | undefined;
+  // The gauges are read on a scrape, after the service and the gateway below exist.
   const metrics = new HubgateMetrics({
-    sessions: (transport) => service?.sessions.count(transport) ?? 0,
-    hubRateLimits: () => clients?.rateLimits() ?? [],
+    sessions: (transport) => service.sessions.count(transport),
+    hubRateLimits: () => gateway.clients.rateLimits(),
   });
-  const hubUrl = options.hubUrl ?? config.hubUrl ?? DEFAULT_HUB_URL;
-  const connection = new HubConnection({
-    baseUrl: hubUrl,
-    timeoutMs: options.timeoutMs,
-    userAgent: `hubgate/${VERSION}`,
-    observe: (status) => metrics.hubResponse(status),
-  });
-  clients = new HubClients(connection, { cacheTtlMs: options.cacheTtlMs });
-  const audit = metrics.countingSink(auditSinkFor(config, logger));
-  service = createHttpService(options, {
-    store,
-    clients,
-    audit,
-    metrics,
+  const gateway = createGateway(config, {
     logger,
-    version: VERSION,
+    ...gatewayOptionsOf(options, env),
+    observeHubStatus: (status) => metrics.hubResponse(status),
+    audit: metrics.countingSink(auditSinkFor(config.auditFile, logger)),
+    defaultCallsPerMinute: options.defaultCallsPerMinute,
   });
-  const reloader = options.configFile
-    ? createReloader(options.configFile, env, store, logger)
-    : undefined;
+  const service = createHttpService(options, { gateway, metrics, logger });
 
   const address = await service.listen();
   if (!LOOPBACK.includes(options.host)) {
@@ -80,7 +66,7 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
       url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/mcp`,
       config: config.source ?? 'built-in default',
       agents: [...config.agents.keys()],
-      hub: hubUrl,
+      hub: gateway.hubUrl,
       audit: config.auditFile ?? 'stderr',
     },
     'hubgate http listening',
@@ -91,17 +77,12 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
     if (stopping) return;
     stopping = true;
     logger.info({ signal, graceMs: options.shutdownMs }, 'hubgate http stopping');
-    reloader?.stop();
-    await service?.shutdown(options.shutdownMs);
-    await connection.close().catch(() => {});
-    audit.close?.();
+    await service.shutdown(options.shutdownMs);
+    await gateway.close();
     logger.info('hubgate http stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGHUP', () => {
-    if (reloader) reloader.reload('SIGHUP');
-    else logger.warn('SIGHUP: there is no config file to reload');
-  });
+  process.on('SIGHUP', () => gateway.reload('SIGHUP'));
 }

@@ -3,6 +3,7 @@
  * docs/tools.md (`--markdown`). All three come from the entries, so they cannot drift apart.
  */
 
+import { annotationsOf } from '../tools/describe.js';
 import { catalog } from '../tools/index.js';
 import { jsonSchemaOf } from '../tools/input.js';
 import type { ResourceTemplate, ToolEntry } from '../tools/types.js';
@@ -14,15 +15,6 @@ function describeResource(resource: ResourceTemplate): string {
 
 function resourcesOf(entry: ToolEntry): string {
   return entry.resources.map(describeResource).join(' + ');
-}
-
-function hintsOf(entry: ToolEntry) {
-  return {
-    readOnlyHint: entry.hints.includes('RO'),
-    destructiveHint: entry.hints.includes('D'),
-    idempotentHint: entry.hints.includes('I'),
-    openWorldHint: true,
-  };
 }
 
 export function describeTools(): string {
@@ -52,7 +44,7 @@ export function toolsAsJson(): string {
     hub_call: { method: entry.method, path: entry.path },
     access: entry.access,
     resources: entry.resources.map(describeResource),
-    annotations: hintsOf(entry),
+    annotations: annotationsOf(entry),
     input_schema: jsonSchemaOf(entry),
   }));
   return `${JSON.stringify(tools, null, 2)}\n`;

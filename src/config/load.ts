@@ -33,7 +33,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Config {
+/**
+ * `toolNames` are the names `tools.allow` and `tools.deny` may list: the catalog's, passed in so
+ * that config stays below the catalog in the layers.
+ */
+export function loadConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  toolNames: ReadonlySet<string>,
+): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -43,10 +51,15 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Config {
       code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`,
     ]);
   }
-  return parseConfig(text, file, env);
+  return parseConfig(text, file, env, toolNames);
 }
 
-export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv): Config {
+export function parseConfig(
+  text: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  toolNames: ReadonlySet<string>,
+): Config {
   const document = parseByExtension(text, source);
   const problems: InterpolationProblem[] = [];
   const interpolated = interpolate(document, env, problems);
@@ -56,7 +69,7 @@ export function parseConfig(text: string, source: string, env: NodeJS.ProcessEnv
       problems.map((problem) => `${formatPath(problem.path) || '(top level)'}: ${problem.message}`),
     );
   }
-  const parsed = configSchema.safeParse(interpolated ?? {});
+  const parsed = configSchema(toolNames).safeParse(interpolated ?? {});
   if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
   return toConfig(parsed.data, source);
 }

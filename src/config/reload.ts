@@ -5,8 +5,8 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
-import type { PolicyStore } from '../policy/store.js';
 import { ConfigError, loadConfigFile } from './load.js';
+import type { ConfigStore } from './store.js';
 
 export interface Reloader {
   /** Reads the file again; true when the new config was taken. */
@@ -20,12 +20,13 @@ const SETTLE_MS = 150;
 export function createReloader(
   file: string,
   env: NodeJS.ProcessEnv,
-  store: PolicyStore,
+  store: ConfigStore,
   logger: Logger,
+  toolNames: ReadonlySet<string>,
 ): Reloader {
   const reload = (why: string): boolean => {
     try {
-      const config = loadConfigFile(file, env);
+      const config = loadConfigFile(file, env, toolNames);
       store.replace(config);
       logger.info({ file, why, agents: [...config.agents.keys()] }, 'config reloaded');
       return true;

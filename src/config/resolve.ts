@@ -4,9 +4,13 @@ import { defaultConfig } from './defaults.js';
 import { ConfigError, loadConfigFile } from './load.js';
 import type { Config } from './types.js';
 
-export function resolveConfig(source: PolicySource, env: NodeJS.ProcessEnv): Config {
+export function resolveConfig(
+  source: PolicySource,
+  env: NodeJS.ProcessEnv,
+  toolNames: ReadonlySet<string>,
+): Config {
   return source.configFile
-    ? loadConfigFile(source.configFile, env)
+    ? loadConfigFile(source.configFile, env, toolNames)
     : defaultConfig(env, source.grants);
 }
 

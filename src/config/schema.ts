@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { ACCESS_LEVELS, GRANT_RESOURCE, GRANT_RESOURCE_RULE } from '../policy/types.js';
-import { catalog } from '../tools/index.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const NAME_RULE = 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
@@ -14,11 +13,6 @@ const name = z.string().regex(NAME, NAME_RULE);
 const grant = z.strictObject({
   resource: z.string().regex(GRANT_RESOURCE, GRANT_RESOURCE_RULE),
   access: z.enum(ACCESS_LEVELS, { error: 'must be read, write or admin' }),
-});
-
-const toolNames = new Set(catalog.map((entry) => entry.name));
-const toolName = z.string().refine((value) => toolNames.has(value), {
-  error: (issue) => `"${String(issue.input)}" is not a hubgate tool (hubgate tools lists them)`,
 });
 
 const credential = z
@@ -43,96 +37,119 @@ const credential = z
     }
   });
 
-const agent = z.strictObject({
-  credential: name.optional(),
-  scim_credential: name.optional(),
-  keys: z
-    .array(
-      z
-        .string()
-        .regex(
-          /^sha256:[0-9a-f]{64}$/,
-          'must be "sha256:" and 64 lowercase hex digits (`hubgate key` makes one)',
-        ),
-    )
-    .default([]),
-  grants: z.array(grant).default([]),
-  tools: z
-    .strictObject({
-      allow: z.array(toolName).optional(),
-      deny: z.array(toolName).optional(),
-    })
-    .optional(),
-  rate_limit: z
-    .strictObject({
-      calls_per_minute: z
-        .number()
-        .int('must be a whole number')
-        .min(1, 'must be between 1 and 100000')
-        .max(100_000, 'must be between 1 and 100000'),
-    })
-    .optional(),
-});
-
-export const configSchema = z
-  .strictObject({
-    hub: z
+/** The names `tools.allow` and `tools.deny` may list: the catalog's, passed in by the caller. */
+const agentSchema = (toolName: z.ZodType<string>) =>
+  z.strictObject({
+    credential: name.optional(),
+    scim_credential: name.optional(),
+    keys: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^sha256:[0-9a-f]{64}$/,
+            'must be "sha256:" and 64 lowercase hex digits (`hubgate key` makes one)',
+          ),
+      )
+      .default([]),
+    grants: z.array(grant).default([]),
+    tools: z
       .strictObject({
-        url: z.url({ error: 'must be a URL such as https://hub.docker.com' }).optional(),
+        allow: z.array(toolName).optional(),
+        deny: z.array(toolName).optional(),
       })
       .optional(),
-    credentials: z.record(name, credential).default({}),
-    agents: z.record(name, agent).refine((agents) => Object.keys(agents).length > 0, {
-      error: 'must define at least one agent',
-    }),
-    default_agent: name.optional(),
-    audit: z.strictObject({ file: z.string().min(1, 'must not be empty').optional() }).optional(),
-  })
-  .superRefine((config, context) => {
-    const seenKeys = new Map<string, string>();
-    for (const [agentName, agentConfig] of Object.entries(config.agents)) {
-      const at = (...rest: (string | number)[]) => ['agents', agentName, ...rest];
-      const reference = (field: 'credential' | 'scim_credential', wanted: 'hub' | 'scim') => {
-        const value = agentConfig[field];
-        if (value === undefined) return;
-        const target = Object.hasOwn(config.credentials, value)
-          ? config.credentials[value]
-          : undefined;
-        if (!target) {
-          context.addIssue({
-            code: 'custom',
-            path: at(field),
-            message: `no credential named "${value}" under credentials`,
-          });
-        } else if ((target.scim_token !== undefined) !== (wanted === 'scim')) {
-          context.addIssue({
-            code: 'custom',
-            path: at(field),
-            message: `credential "${value}" is ${wanted === 'scim' ? 'not a SCIM credential (scim_token + org)' : 'a SCIM credential; use scim_credential for it'}`,
-          });
-        }
-      };
-      reference('credential', 'hub');
-      reference('scim_credential', 'scim');
-      agentConfig.keys.forEach((key, index) => {
-        const owner = seenKeys.get(key);
-        if (owner) {
-          context.addIssue({
-            code: 'custom',
-            path: at('keys', index),
-            message: `the same key is already agent "${owner}"'s`,
-          });
-        }
-        seenKeys.set(key, agentName);
-      });
-    }
-    if (config.default_agent !== undefined && !Object.hasOwn(config.agents, config.default_agent)) {
-      context.addIssue({
-        code: 'custom',
-        path: ['default_agent'],
-        message: `no agent named "${config.default_agent}" under agents`,
-      });
-    }
+    rate_limit: z
+      .strictObject({
+        calls_per_minute: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be between 1 and 100000')
+          .max(100_000, 'must be between 1 and 100000'),
+      })
+      .optional(),
   });
 
-export type ConfigFile = z.infer<typeof configSchema>;
+const schemas = new WeakMap<ReadonlySet<string>, ReturnType<typeof buildSchema>>();
+
+/** The schema for a catalog's tool names, built once per set of names. */
+export function configSchema(toolNames: ReadonlySet<string>) {
+  let schema = schemas.get(toolNames);
+  if (!schema) {
+    schema = buildSchema(toolNames);
+    schemas.set(toolNames, schema);
+  }
+  return schema;
+}
+
+function buildSchema(toolNames: ReadonlySet<string>) {
+  const toolName = z.string().refine((value) => toolNames.has(value), {
+    error: (issue) => `"${String(issue.input)}" is not a hubgate tool (hubgate tools lists them)`,
+  });
+  const agent = agentSchema(toolName);
+  return z
+    .strictObject({
+      hub: z
+        .strictObject({
+          url: z.url({ error: 'must be a URL such as https://hub.docker.com' }).optional(),
+        })
+        .optional(),
+      credentials: z.record(name, credential).default({}),
+      agents: z.record(name, agent).refine((agents) => Object.keys(agents).length > 0, {
+        error: 'must define at least one agent',
+      }),
+      default_agent: name.optional(),
+      audit: z.strictObject({ file: z.string().min(1, 'must not be empty').optional() }).optional(),
+    })
+    .superRefine((config, context) => {
+      const seenKeys = new Map<string, string>();
+      for (const [agentName, agentConfig] of Object.entries(config.agents)) {
+        const at = (...rest: (string | number)[]) => ['agents', agentName, ...rest];
+        const reference = (field: 'credential' | 'scim_credential', wanted: 'hub' | 'scim') => {
+          const value = agentConfig[field];
+          if (value === undefined) return;
+          const target = Object.hasOwn(config.credentials, value)
+            ? config.credentials[value]
+            : undefined;
+          if (!target) {
+            context.addIssue({
+              code: 'custom',
+              path: at(field),
+              message: `no credential named "${value}" under credentials`,
+            });
+          } else if ((target.scim_token !== undefined) !== (wanted === 'scim')) {
+            context.addIssue({
+              code: 'custom',
+              path: at(field),
+              message: `credential "${value}" is ${wanted === 'scim' ? 'not a SCIM credential (scim_token + org)' : 'a SCIM credential; use scim_credential for it'}`,
+            });
+          }
+        };
+        reference('credential', 'hub');
+        reference('scim_credential', 'scim');
+        agentConfig.keys.forEach((key, index) => {
+          const owner = seenKeys.get(key);
+          if (owner) {
+            context.addIssue({
+              code: 'custom',
+              path: at('keys', index),
+              message: `the same key is already agent "${owner}"'s`,
+            });
+          }
+          seenKeys.set(key, agentName);
+        });
+      }
+      if (
+        config.default_agent !== undefined &&
+        !Object.hasOwn(config.agents, config.default_agent)
+      ) {
+        context.addIssue({
+          code: 'custom',
+          path: ['default_agent'],
+          message: `no agent named "${config.default_agent}" under agents`,
+        });
+      }
+    });
+}
+
+export type ConfigFile = z.infer<ReturnType<typeof buildSchema>>;

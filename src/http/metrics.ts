@@ -3,7 +3,7 @@
  * as it passes records on), so a call cannot be counted without being recorded or the reverse.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AuditSink } from '../policy/audit.js';
+import type { AuditSink } from '../audit/sinks.js';
 import { findTool } from '../tools/index.js';
 
 export class HubgateMetrics {

@@ -11,15 +11,12 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
-import type { HubClients } from '../hub/clients.js';
-import type { AuditSink } from '../policy/audit.js';
-import type { PolicyStore } from '../policy/store.js';
+import type { Gateway } from '../gateway/gateway.js';
 import { createHubgateServer } from '../server.js';
 import { readJsonBody } from './body.js';
 import { guardRequest } from './guard.js';
 import { agentForAuthorization } from './keys.js';
 import type { HubgateMetrics } from './metrics.js';
-import { AgentRateLimiter } from './rate-limit.js';
 import { type Session, type SessionKind, SessionRegistry } from './sessions.js';
 
 export interface HttpServiceOptions {
@@ -34,17 +31,12 @@ export interface HttpServiceOptions {
   /** So that one agent (or a stolen key) cannot take every slot from the others. */
   maxSessionsPerAgent: number;
   sessionIdleMs: number;
-  /** Tool calls per minute for agents whose config sets no rate_limit. */
-  defaultCallsPerMinute: number;
 }
 
 export interface HttpServiceDeps {
-  store: PolicyStore;
-  clients: HubClients;
-  audit: AuditSink;
+  gateway: Gateway;
   metrics: HubgateMetrics;
   logger: Logger;
-  version: string;
 }
 
 export interface HttpService {
@@ -58,11 +50,8 @@ export interface HttpService {
 const SESSION_NOT_FOUND = -32001;
 
 export function createHttpService(options: HttpServiceOptions, deps: HttpServiceDeps): HttpService {
-  const { store, logger } = deps;
+  const { gateway, logger } = deps;
   const sessions = new SessionRegistry();
-  const limiter = new AgentRateLimiter(
-    (agent) => store.agent(agent)?.callsPerMinute ?? options.defaultCallsPerMinute,
-  );
   let callsInFlight = 0;
   let ready = true;
   let port = options.port;
@@ -144,7 +133,7 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
   function identify(request: IncomingMessage): string | undefined {
     const header = request.headers.authorization;
     if (header === undefined) return options.allowAnonymous;
-    return agentForAuthorization(store.config, header);
+    return agentForAuthorization(gateway.store.config, header);
   }
 
   async function bodyOf(request: IncomingMessage, response: ServerResponse) {
@@ -240,16 +229,10 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     kind: SessionKind;
     transport: StreamableHTTPServerTransport | SSEServerTransport;
   }): Promise<Session> {
-    const mcp = createHubgateServer({
+    const mcp = createHubgateServer(gateway, {
       agentName: spec.agent,
-      store,
-      clients: deps.clients,
-      audit: deps.audit,
-      logger,
-      version: deps.version,
       transport: spec.kind,
       session: spec.id,
-      admit: (agent) => limiter.take(agent),
       onCallStart: () => {
         callsInFlight += 1;
         session.callsInFlight += 1;

@@ -3,9 +3,15 @@
  * credential share its cached token; a reloaded config whose secret changed gets a new client.
  */
 import { createHash } from 'node:crypto';
-import type { HubCredentialConfig, ScimCredentialConfig } from '../config/types.js';
+import type { Credential } from './auth.js';
 import { HubClient, type HubClientOptions } from './client.js';
 import type { HubConnection } from './connection.js';
+
+/** A SCIM bearer token and the org it belongs to. */
+export interface ScimIdentity {
+  org: string;
+  token: string;
+}
 
 export class HubClients {
   private readonly clients = new Map<string, HubClient>();
@@ -23,7 +29,7 @@ export class HubClients {
     this.labels.set(this.anonymous, 'anonymous');
   }
 
-  for(credential: HubCredentialConfig | undefined): HubClient {
+  for(credential: Credential | undefined): HubClient {
     if (!credential) return this.anonymous;
     const known = this.byCredential.get(credential);
     if (known) return known;
@@ -42,7 +48,7 @@ export class HubClients {
   }
 
   /** SCIM calls carry the org's SCIM token as the bearer, with no exchange. */
-  forScim(credential: ScimCredentialConfig): HubClient {
+  forScim(credential: ScimIdentity): HubClient {
     const key = `scim\u0000${digest(credential.token)}`;
     return this.cached(key, `scim:${credential.org}`, () => {
       return new HubClient(this.connection, undefined, credential.token, this.options);

@@ -1,33 +1,14 @@
 import { z } from 'zod';
 import type { HubResponse } from '../hub/connection.js';
-import { HubResponseError, hubMessageOf } from '../hub/errors.js';
 import { username } from './schemas.js';
 import { asObject, type Json } from './shape.js';
 import type { ToolEntry } from './types.js';
 
-const LOGIN_PATH = '/v2/users/login';
 const NO_SERVER_IDENTITY = "Never uses hubgate's credential.";
 
 /** Exactly the one token field asked for: whatever else the Hub sends stays out of the result. */
 function onlyField(field: string) {
   return (response: HubResponse): Json => ({ [field]: asObject(response.body)[field] });
-}
-
-/**
- * A 2FA account answers the password with 401 and a login_2fa_token: the next step, not a
- * failure. Any other 401 (a wrong password) is the error it would have been.
- */
-function loginOutcome(response: HubResponse): Json {
-  const body = asObject(response.body);
-  if (response.status === 401) {
-    const loginToken = body.login_2fa_token;
-    if (typeof loginToken === 'string' && loginToken !== '') {
-      return { second_factor_required: true, login_2fa_token: loginToken };
-    }
-    const { message, txnid } = hubMessageOf(response.body);
-    throw new HubResponseError(401, 'POST', LOGIN_PATH, message, txnid);
-  }
-  return { token: body.token };
 }
 
 const secretText = (what: string) =>
@@ -74,14 +55,14 @@ export const authTools: ToolEntry[] = [
       password: secretText('Password or PAT'),
     }),
     method: 'POST',
-    path: LOGIN_PATH,
+    path: '/v2/users/login',
     body: ['username', 'password'],
     identity: 'none',
     access: 'admin',
     resources: ['auth'],
     hints: [],
-    answerStatuses: [401],
-    shape: loginOutcome,
+    challenge: { status: 401, field: 'login_2fa_token' },
+    shape: onlyField('token'),
   },
   {
     name: 'auth_login_2fa',

@@ -38,3 +38,6 @@ const byName = new Map(catalog.map((entry) => [entry.name, entry]));
 export function findTool(name: string): ToolEntry | undefined {
   return byName.get(name);
 }
+
+/** Every tool's name: what a config's `tools.allow` and `tools.deny` may list. */
+export const toolNames: ReadonlySet<string> = new Set(byName.keys());

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { group, org } from './schemas.js';
-import type { Args, ToolEntry } from './types.js';
+import type { Confirmation, ToolEntry } from './types.js';
 
 const inviteId = z
   .string()
@@ -8,17 +8,12 @@ const inviteId = z
   .describe('From list_org_invites');
 
 /** The invite endpoints take only an id: confirm it is one of this org's before acting on it. */
-const belongsToOrg = {
+const belongsToOrg: Confirmation = {
   path: '/v2/orgs/{org}/invites',
-  holds: (body: unknown, args: Args) => {
-    const invites = (body as { data?: unknown } | undefined)?.data;
-    return (
-      Array.isArray(invites) &&
-      invites.some((invite) => (invite as { id?: unknown })?.id === args.id)
-    );
-  },
-  refusal: (args: Args) =>
-    `invite ${String(args.id)} is not a pending invite of org ${String(args.org)}`,
+  list: 'data',
+  itemField: 'id',
+  argument: 'id',
+  refusal: 'invite {id} is not a pending invite of org {org}',
 };
 
 export const inviteTools: ToolEntry[] = [

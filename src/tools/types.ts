@@ -23,6 +23,19 @@ export type ResourceTemplate =
 /** Flags as CATALOG.md's hints column gives them: RO, D, I. openWorldHint is always true. */
 export type Hint = 'RO' | 'D' | 'I';
 
+/**
+ * Before the call, GET `path` (over the arguments): the target is confirmed when the answer's
+ * `list` holds an item whose `itemField` equals the argument `argument`.
+ */
+export interface Confirmation {
+  path: string;
+  list: string;
+  itemField: string;
+  argument: string;
+  /** Why the call is refused when it does not: `{name}` is an argument's value. */
+  refusal: string;
+}
+
 export interface ToolEntry {
   name: string;
   /** Human-readable title shown by hosts. */
@@ -70,13 +83,13 @@ export interface ToolEntry {
    * A read made before the call to confirm that its target belongs to the resource the policy
    * checked, for endpoints whose path does not name it (an invite id does not name its org).
    */
-  confirm?: {
-    path: string;
-    /** True when the Hub's answer shows the target belongs. */
-    holds: (body: unknown, args: Args) => boolean;
-    /** Why the call is refused when it does not. */
-    refusal: (args: Args) => string;
-  };
+  confirm?: Confirmation;
+  /**
+   * A non-2xx status that, with a non-empty `field` in the body, is the next step of a sign-in
+   * rather than a failure: a 2FA account answers the password with 401 and a login_2fa_token.
+   * The same status without the field is the error it would have been.
+   */
+  challenge?: { status: number; field: string };
   /**
    * The result's purpose is a new secret (create a token, log in): its token fields pass. Every
    * other tool's `detail: "full"` result has secret-named fields redacted, whatever the Hub sends.

@@ -15,9 +15,9 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../../src/audit/record.js';
 import { newAgentKey } from '../../src/commands/key.js';
-import type { AuditRecord } from '../../src/policy/audit.js';
-import { RATE_LIMITED } from '../../src/server.js';
+import { RATE_LIMITED } from '../../src/gateway/rejection.js';
 import { addTag, type FakeHub, findRepo, seedTime, startFakeHub } from '../fake-hub/index.js';
 import {
   authorization,

@@ -17,8 +17,8 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Credential } from '../../src/hub/auth.js';
 import type { AgentPolicy } from '../../src/policy/types.js';
-import { visibleTools } from '../../src/server.js';
 import { catalog } from '../../src/tools/index.js';
+import { visibleTools } from '../../src/tools/visible.js';
 import {
   addRepo,
   type FakeHub,

@@ -13,7 +13,6 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,20 +22,18 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../../src/audit/record.js';
+import { fileAuditSink } from '../../src/audit/sinks.js';
 import { newAgentKey } from '../../src/commands/key.js';
 import { parseConfig } from '../../src/config/load.js';
-import { HubgateMetrics } from '../../src/http/metrics.js';
-import { createHttpService, type HttpService } from '../../src/http/service.js';
-import { HubClients } from '../../src/hub/clients.js';
-import { HubConnection } from '../../src/hub/connection.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import type { HttpService } from '../../src/http/service.js';
 import { createLogger } from '../../src/log.js';
-import { type AuditRecord, fileAuditSink } from '../../src/policy/audit.js';
-import { PolicyStore } from '../../src/policy/store.js';
-import { catalog } from '../../src/tools/index.js';
+import { catalog, toolNames } from '../../src/tools/index.js';
 import { issueToken } from '../fake-hub/auth.js';
 import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
 import { ADMIN_AGENT, startHarness } from '../helpers/harness.js';
-import { serviceOptions } from '../http/helpers.js';
+import { serveGateway } from '../http/helpers.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const exec = promisify(execFile);
@@ -508,7 +505,7 @@ const http = {
 
 describe('the HTTP service in-process, with a trace logger', () => {
   let service: HttpService | undefined;
-  let connection: HubConnection | undefined;
+  let gateway: Gateway | undefined;
 
   beforeAll(async () => {
     const hub = await startFakeHub();
@@ -520,41 +517,29 @@ describe('the HTTP service in-process, with a trace logger', () => {
       configText(hub.url, { keys: { admin: admin.hash, 'org-bot': orgBot.hash } }),
       'canary-http.yaml',
       ENV,
+      toolNames,
     );
     const logger = createLogger('trace', {
       write(line: string) {
         http.logs.push(line);
       },
     });
-    const store = new PolicyStore(config);
-    let clients: HubClients | undefined;
-    const metrics = new HubgateMetrics({
-      sessions: (transport) => service?.sessions.count(transport) ?? 0,
-      hubRateLimits: () => clients?.rateLimits() ?? [],
-    });
-    connection = new HubConnection({
-      baseUrl: hub.url,
-      timeoutMs: 3_000,
-      userAgent: 'hubgate-canary',
-      observe: (status) => metrics.hubResponse(status),
-    });
-    clients = new HubClients(connection, { cacheTtlMs: 0 });
     const file = fileAuditSink(http.auditFile, logger);
-    service = createHttpService(serviceOptions(), {
-      store,
-      clients,
-      audit: metrics.countingSink({
+    const served = await serveGateway(config, {
+      logger,
+      timeoutMs: 3_000,
+      cacheTtlMs: 0,
+      audit: {
         record(record) {
           http.audit.push(record);
           file.record(record);
         },
         close: () => file.close?.(),
-      }),
-      metrics,
-      logger,
-      version: 'canary',
+      },
     });
-    const address: AddressInfo = await service.listen();
+    service = served.service;
+    gateway = served.gateway;
+    const { address } = served;
     const url = `http://127.0.0.1:${address.port}`;
     const headers = (key: string) => ({ Authorization: `Bearer ${key}` });
 
@@ -630,7 +615,7 @@ describe('the HTTP service in-process, with a trace logger', () => {
 
   afterAll(async () => {
     await service?.shutdown(0);
-    await connection?.close();
+    await gateway?.close();
     await http.hub?.close();
   });
 

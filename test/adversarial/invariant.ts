@@ -17,8 +17,9 @@
  * checked twice: with src/policy/authorize.ts's isCovered, and with a restatement of the rules
  * written here, so that a fault in the policy code cannot vouch for itself.
  */
+
+import type { AuditRecord } from '../../src/audit/record.js';
 import type { Credential } from '../../src/hub/auth.js';
-import type { AuditRecord } from '../../src/policy/audit.js';
 import { isCovered, toolPermitted } from '../../src/policy/authorize.js';
 import type { Access, AgentPolicy, ResourceNeed } from '../../src/policy/types.js';
 import { catalog } from '../../src/tools/index.js';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { ConfigError, formatPath, loadConfigFile, parseConfig } from '../../src/config/load.js';
 import { selectAgent } from '../../src/config/resolve.js';
+import { toolNames } from '../../src/tools/index.js';
 
 const KEY = `sha256:${'ab'.repeat(32)}`;
 const env = {
@@ -43,7 +44,7 @@ audit:
 /** The problems of a config that must be refused, without the file name. */
 function problems(text: string, source = 'hubgate.yaml', environment: NodeJS.ProcessEnv = env) {
   try {
-    parseConfig(text, source, environment);
+    parseConfig(text, source, environment, toolNames);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     const configError = error as ConfigError;
@@ -56,7 +57,7 @@ function problems(text: string, source = 'hubgate.yaml', environment: NodeJS.Pro
 
 describe('parseConfig', () => {
   it('reads the documented example, with variables replaced', () => {
-    const config = parseConfig(example, 'hubgate.yaml', env);
+    const config = parseConfig(example, 'hubgate.yaml', env, toolNames);
     expect(config.hubUrl).toBe('https://hub.docker.com');
     expect(config.defaultAgent).toBe('ci-bot');
     expect(config.auditFile).toBe('./hubgate-audit.ndjson');
@@ -96,6 +97,7 @@ describe('parseConfig', () => {
       JSON.stringify({ agents: { solo: { grants: [{ resource: 'catalog', access: 'read' }] } } }),
       'policy.json',
       {},
+      toolNames,
     );
     expect(config.defaultAgent).toBe('solo');
   });
@@ -174,6 +176,7 @@ default_agent: ghost
       'credentials:\n  me: { username: a, secret: "p$${x}q" }\nagents: { a: { credential: me } }\n',
       'c.yaml',
       {},
+      toolNames,
     );
     expect(config.credentials.get('me')).toMatchObject({ secret: 'p${x}q' });
   });
@@ -204,8 +207,8 @@ describe('loadConfigFile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hubgate-config-'));
     const file = join(dir, 'hubgate.yml');
     writeFileSync(file, 'agents: { a: { grants: [{ resource: catalog, access: read }] } }\n');
-    expect(loadConfigFile(file, {}).source).toBe(file);
-    expect(() => loadConfigFile(join(dir, 'nope.yaml'), {})).toThrow(
+    expect(loadConfigFile(file, {}, toolNames).source).toBe(file);
+    expect(() => loadConfigFile(join(dir, 'nope.yaml'), {}, toolNames)).toThrow(
       `${join(dir, 'nope.yaml')}: no such file`,
     );
   });
@@ -241,7 +244,7 @@ describe('defaultConfig and selectAgent', () => {
   });
 
   it('selects the named or default agent, and says what to do otherwise', () => {
-    const config = parseConfig('agents: { a: {}, b: {} }\n', 'two.yaml', {});
+    const config = parseConfig('agents: { a: {}, b: {} }\n', 'two.yaml', {}, toolNames);
     expect(selectAgent(config, 'b')).toBe('b');
     expect(() => selectAgent(config, undefined)).toThrow(/several agents \(a, b\) and none chosen/);
     expect(() => selectAgent(config, 'c')).toThrow(/no agent named "c" \(agents: a, b\)/);

@@ -6,14 +6,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { pino } from 'pino';
 import { expect } from 'vitest';
+import type { AuditRecord } from '../../src/audit/record.js';
+import type { AuditSink } from '../../src/audit/sinks.js';
+import type { ConfigStore } from '../../src/config/store.js';
 import type { Config, CredentialConfig } from '../../src/config/types.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/gateway.js';
 import type { Credential } from '../../src/hub/auth.js';
 import type { HubClient } from '../../src/hub/client.js';
-import { HubClients } from '../../src/hub/clients.js';
-import { HubConnection } from '../../src/hub/connection.js';
-import type { AuditRecord, AuditSink } from '../../src/policy/audit.js';
+import type { HubClients } from '../../src/hub/clients.js';
 import { DEFAULT_AGENT } from '../../src/policy/defaults.js';
-import { PolicyStore } from '../../src/policy/store.js';
 import type { AgentPolicy } from '../../src/policy/types.js';
 import { createHubgateServer } from '../../src/server.js';
 import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
@@ -69,7 +70,8 @@ export function configFor(
 export interface Harness {
   hub: FakeHub;
   mcp: Client;
-  store: PolicyStore;
+  gateway: Gateway;
+  store: ConfigStore;
   client: HubClient;
   audit: AuditRecord[];
   call(name: string, args?: Record<string, unknown>, signal?: AbortSignal): Promise<CallResult>;
@@ -83,8 +85,9 @@ export interface HarnessOptions {
   timeoutMs?: number;
   /** Share a fake Hub between harnesses; it is then not closed with the harness. */
   hub?: FakeHub;
-  /** Several sessions over one policy store and one set of Hub clients, as the HTTP service has. */
-  store?: PolicyStore;
+  /** Several sessions over one gateway, as the HTTP service has; not closed with the harness. */
+  gateway?: Gateway;
+  /** Hub clients of the test's own (a recording connection); the test closes their connection. */
   clients?: HubClients;
   agentName?: string;
   audit?: AuditSink;
@@ -92,30 +95,40 @@ export interface HarnessOptions {
   cacheTtlMs?: number;
 }
 
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const hub = options.hub ?? (await startFakeHub());
-  const connection = new HubConnection({
-    baseUrl: hub.url,
+/** A gateway as the serving commands build one, on the fake Hub, silent, with the cache off. */
+export function createTestGateway(
+  config: Config,
+  hub: FakeHub,
+  options: Pick<HarnessOptions, 'timeoutMs' | 'cacheTtlMs' | 'audit' | 'clients'> & {
+    configFile?: GatewayOptions['configFile'];
+  } = {},
+): Gateway {
+  return createGateway(config, {
+    logger: pino({ level: 'silent' }),
+    hubUrl: hub.url,
     timeoutMs: options.timeoutMs ?? 5_000,
     userAgent: 'hubgate-test',
+    cacheTtlMs: options.cacheTtlMs ?? 0,
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.clients ? { clients: options.clients } : {}),
+    ...(options.configFile ? { configFile: options.configFile } : {}),
   });
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const hub = options.hub ?? (await startFakeHub());
   const agent = options.agent ?? DEFAULT_AGENT;
   const agentName = options.agentName ?? agent.name;
-  const store =
-    options.store ?? new PolicyStore(configFor(agent, options.credential, options.scim));
-  const clients =
-    options.clients ?? new HubClients(connection, { cacheTtlMs: options.cacheTtlMs ?? 0 });
-  const configured = store.agent(agentName);
   const audit: AuditRecord[] = [];
-  const server = createHubgateServer({
-    agentName,
-    store,
-    clients,
-    audit: options.audit ?? { record: (record) => audit.push(record) },
-    logger: pino({ level: 'silent' }),
-    version: 'test',
-    transport: 'stdio',
-  });
+  const gateway =
+    options.gateway ??
+    createTestGateway(configFor(agent, options.credential, options.scim), hub, {
+      ...options,
+      audit: options.audit ?? { record: (record) => audit.push(record) },
+    });
+  const { store, clients } = gateway;
+  const configured = store.agent(agentName);
+  const server = createHubgateServer(gateway, { agentName, transport: 'stdio' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const mcp = new Client({ name: 'hubgate-test', version: '0' });
   await Promise.all([server.connect(serverSide), mcp.connect(clientSide)]);
@@ -123,6 +136,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     hub,
     mcp,
+    gateway,
     store,
     client: clients.for(configured && store.hubCredentialOf(configured)),
     audit,
@@ -146,7 +160,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await mcp.close();
       await server.close();
-      await connection.close();
+      if (!options.gateway) await gateway.close();
       if (!options.hub) await hub.close();
     },
   };

@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJwtClaims } from '../../src/hub/auth.js';
-import { visibleTools } from '../../src/server.js';
 import { catalog } from '../../src/tools/index.js';
+import { visibleTools } from '../../src/tools/visible.js';
 import { addRepo, addTag, seedTime } from '../fake-hub/index.js';
 import { type ConnectedClient, callTool, type ServiceHarness, startService } from './helpers.js';
 

@@ -1,7 +1,6 @@
 /**
  * The shared HTTP service in-process, on 127.0.0.1 and an ephemeral port, over a fresh fake Hub:
- * a config built from YAML text with a fresh key per agent, the real policy store, Hub clients and
- * metrics, and an in-memory audit. Clients are the MCP SDK's own transports over real sockets.
+ * a config built from YAML text with a fresh key per agent, the real gateway and metrics, and an in-memory audit. Clients are the MCP SDK's own transports over real sockets.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -10,19 +9,21 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
+import type { AuditRecord } from '../../src/audit/record.js';
+import type { AuditSink } from '../../src/audit/sinks.js';
 import { newAgentKey } from '../../src/commands/key.js';
 import { parseConfig } from '../../src/config/load.js';
+import type { ConfigStore } from '../../src/config/store.js';
+import type { Config } from '../../src/config/types.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { HubgateMetrics } from '../../src/http/metrics.js';
 import {
   createHttpService,
   type HttpService,
   type HttpServiceOptions,
 } from '../../src/http/service.js';
-import { HubClients } from '../../src/hub/clients.js';
-import { HubConnection } from '../../src/hub/connection.js';
-import type { AuditRecord } from '../../src/policy/audit.js';
-import { PolicyStore } from '../../src/policy/store.js';
+import { toolNames } from '../../src/tools/index.js';
 import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
 
 /** One agent of the config: `grants` as RESOURCE=LEVEL, `credential` one of CREDENTIALS. */
@@ -40,8 +41,11 @@ export const CREDENTIALS = {
   bob: { username: 'bob', secret: SEED.pats.bobAdmin },
 } as const;
 
+/** What `hubgate http` takes: the service's own options and the gateway's rate limit. */
+export type ServiceOptions = HttpServiceOptions & { defaultCallsPerMinute: number };
+
 /** The service's options with test-friendly defaults; tests override what they exercise. */
-export function serviceOptions(overrides: Partial<HttpServiceOptions> = {}): HttpServiceOptions {
+export function serviceOptions(overrides: Partial<ServiceOptions> = {}): ServiceOptions {
   return {
     host: '127.0.0.1',
     port: 0,
@@ -117,7 +121,8 @@ export interface ServiceHarness {
   keys: Record<string, string>;
   audit: AuditRecord[];
   service: HttpService;
-  store: PolicyStore;
+  gateway: Gateway;
+  store: ConfigStore;
   metrics: HubgateMetrics;
   /** A Streamable HTTP client at /mcp sending this key (none: no Authorization header). */
   connectHttp(key: string | undefined): Promise<ConnectedClient>;
@@ -128,7 +133,52 @@ export interface ServiceHarness {
 
 export interface HarnessSpec {
   agents: Record<string, AgentSpec>;
-  options?: Partial<HttpServiceOptions>;
+  options?: Partial<ServiceOptions>;
+}
+
+export interface ServedGateway {
+  gateway: Gateway;
+  service: HttpService;
+  metrics: HubgateMetrics;
+  address: AddressInfo;
+}
+
+/**
+ * The HTTP service over a gateway for `config`, wired as `hubgate http` wires them (metrics that
+ * count audit records and Hub answers), listening on 127.0.0.1 and an ephemeral port.
+ */
+export async function serveGateway(
+  config: Config,
+  spec: {
+    logger?: Logger;
+    audit: AuditSink;
+    options?: Partial<ServiceOptions>;
+    cacheTtlMs?: number;
+    timeoutMs?: number;
+  },
+): Promise<ServedGateway> {
+  const options = serviceOptions(spec.options);
+  const metrics = new HubgateMetrics({
+    sessions: (transport) => service.sessions.count(transport),
+    hubRateLimits: () => gateway.clients.rateLimits(),
+  });
+  const logger = spec.logger ?? pino({ level: 'silent' });
+  const gateway = createGateway(config, {
+    logger,
+    timeoutMs: spec.timeoutMs ?? 5_000,
+    userAgent: 'hubgate-http-test',
+    ...(spec.cacheTtlMs === undefined ? {} : { cacheTtlMs: spec.cacheTtlMs }),
+    observeHubStatus: (status) => metrics.hubResponse(status),
+    audit: metrics.countingSink(spec.audit),
+    defaultCallsPerMinute: options.defaultCallsPerMinute,
+  });
+  const service = createHttpService(options, { gateway, metrics, logger });
+  try {
+    return { gateway, service, metrics, address: await service.listen() };
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
 }
 
 export async function startService(spec: HarnessSpec): Promise<ServiceHarness> {
@@ -145,39 +195,20 @@ export async function startService(spec: HarnessSpec): Promise<ServiceHarness> {
     configYaml(hub.url, spec.agents, hashes),
     'hubgate-http-test.yaml',
     CREDENTIAL_ENV,
+    toolNames,
   );
-  const store = new PolicyStore(config);
-  let service: HttpService | undefined;
-  let clients: HubClients | undefined;
-  const metrics = new HubgateMetrics({
-    sessions: (transport) => service?.sessions.count(transport) ?? 0,
-    hubRateLimits: () => clients?.rateLimits() ?? [],
-  });
-  const connection = new HubConnection({
-    baseUrl: config.hubUrl ?? hub.url,
-    timeoutMs: 5_000,
-    userAgent: 'hubgate-http-test',
-    observe: (status) => metrics.hubResponse(status),
-  });
-  clients = new HubClients(connection);
   const audit: AuditRecord[] = [];
-  service = createHttpService(serviceOptions(spec.options), {
-    store,
-    clients,
-    audit: metrics.countingSink({ record: (record) => audit.push(record) }),
-    metrics,
-    logger: pino({ level: 'silent' }),
-    version: 'test',
-  });
-  const running = service;
-  let address: AddressInfo;
+  let served: ServedGateway;
   try {
-    address = await running.listen();
+    served = await serveGateway(config, {
+      audit: { record: (record) => audit.push(record) },
+      ...(spec.options ? { options: spec.options } : {}),
+    });
   } catch (error) {
-    await connection.close();
     await hub.close();
     throw error;
   }
+  const { gateway, service, metrics, address } = served;
   const url = `http://127.0.0.1:${address.port}`;
   const open = new Set<ConnectedClient>();
 
@@ -200,8 +231,9 @@ export async function startService(spec: HarnessSpec): Promise<ServiceHarness> {
     port: address.port,
     keys,
     audit,
-    service: running,
-    store,
+    service,
+    gateway,
+    store: gateway.store,
     metrics,
     async connectHttp(key) {
       const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
@@ -234,8 +266,8 @@ export async function startService(spec: HarnessSpec): Promise<ServiceHarness> {
     },
     async close() {
       await Promise.all([...open].map((connected) => connected.close()));
-      await running.shutdown(0);
-      await connection.close();
+      await service.shutdown(0);
+      await gateway.close();
       await hub.close();
     },
   };

@@ -4,7 +4,7 @@
  */
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RATE_LIMITED } from '../../src/server.js';
+import { RATE_LIMITED } from '../../src/gateway/rejection.js';
 import {
   authorization,
   callTool,

@@ -8,15 +8,14 @@ import { join } from 'node:path';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fileAuditSink } from '../../src/audit/sinks.js';
 import { parseConfig } from '../../src/config/load.js';
-import { createReloader } from '../../src/config/reload.js';
 import { decodeJwtClaims } from '../../src/hub/auth.js';
 import { HubClients } from '../../src/hub/clients.js';
 import { HubConnection } from '../../src/hub/connection.js';
-import { fileAuditSink } from '../../src/policy/audit.js';
-import { PolicyStore } from '../../src/policy/store.js';
+import { toolNames } from '../../src/tools/index.js';
 import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
-import { startHarness } from '../helpers/harness.js';
+import { createTestGateway, startHarness } from '../helpers/harness.js';
 
 const env = {
   ALICE_PAT: SEED.pats.aliceRead,
@@ -62,11 +61,12 @@ function usernameOf(authorization: string | string[] | undefined): string | unde
 
 describe('agents and their credentials', () => {
   it('each agent reaches the Hub as its own identity; a shared credential shares its token', async () => {
-    const store = new PolicyStore(parseConfig(POLICY, 'policy.yaml', env));
-    const clients = new HubClients(connection);
+    const gateway = createTestGateway(parseConfig(POLICY, 'policy.yaml', env, toolNames), hub, {
+      clients: new HubClients(connection),
+    });
     const sessions = await Promise.all(
       ['alice-bot', 'alice-too', 'bob-bot', 'nobody'].map((agentName) =>
-        startHarness({ hub, store, clients, agentName }),
+        startHarness({ hub, gateway, agentName }),
       ),
     );
     const [alice, aliceToo, bob, nobody] = sessions;
@@ -107,6 +107,7 @@ describe('agents and their credentials', () => {
       expect(hub.tokenExchanges()).toBe(2);
     } finally {
       await Promise.all(sessions.map((s) => s.close()));
+      await gateway.close();
     }
   });
 });
@@ -115,15 +116,12 @@ describe('the audit file', () => {
   it('holds one record per call, allowed, refused and failed, with secrets redacted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hubgate-audit-'));
     const file = join(dir, 'audit.ndjson');
-    const store = new PolicyStore(parseConfig(POLICY, 'policy.yaml', env));
     const sink = fileAuditSink(file, silent);
-    const h = await startHarness({
-      hub,
-      store,
+    const gateway = createTestGateway(parseConfig(POLICY, 'policy.yaml', env, toolNames), hub, {
       clients: new HubClients(connection),
-      agentName: 'bob-bot',
       audit: sink,
     });
+    const h = await startHarness({ hub, gateway, agentName: 'bob-bot' });
     try {
       await h.call('get_repository', { namespace: 'bob', repository: 'secret' });
       await h.call('create_repository', { namespace: 'acme', name: 'xy', description: 'd' });
@@ -193,9 +191,11 @@ describe('reloading the config', () => {
     const file = join(dir, 'hubgate.yaml');
     const readOnly = 'agents:\n  bot:\n    grants: [{ resource: "repo:*/*", access: read }]\n';
     writeFileSync(file, readOnly);
-    const store = new PolicyStore(parseConfig(readOnly, file, {}));
-    const h = await startHarness({ hub, store, agentName: 'bot' });
-    const reloader = createReloader(file, {}, store, silent);
+    const gateway = createTestGateway(parseConfig(readOnly, file, {}, toolNames), hub, {
+      configFile: { path: file, env: {} },
+    });
+    const { store } = gateway;
+    const h = await startHarness({ hub, gateway, agentName: 'bot' });
     let listChanged = 0;
     h.mcp.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       listChanged += 1;
@@ -208,12 +208,12 @@ describe('reloading the config', () => {
         file,
         'agents:\n  bot:\n    grants: [{ resource: "repo:*/*", access: owner }]\n',
       );
-      expect(reloader.reload('test')).toBe(false);
+      expect(gateway.reload('test')).toBe(false);
       expect((await h.call('get_repository', args)).isError).toBe(false);
       expect(listChanged).toBe(0);
 
       writeFileSync(file, 'agents:\n  bot:\n    grants: [{ resource: catalog, access: read }]\n');
-      expect(reloader.reload('test')).toBe(true);
+      expect(gateway.reload('test')).toBe(true);
       const refused = await h.call('get_repository', args);
       expect(refused.text).toContain('agent "bot" has no grant for read on repo:library/nginx');
       await expect.poll(() => listChanged).toBe(1);
@@ -227,22 +227,24 @@ describe('reloading the config', () => {
       expect((await h.call('get_repository', args)).isError).toBe(false);
       await expect.poll(() => listChanged).toBe(2);
     } finally {
-      reloader.stop();
       await h.close();
+      await gateway.close();
     }
   });
 
   it('refuses calls for an agent the new config dropped', async () => {
-    const store = new PolicyStore(
+    const gateway = createTestGateway(
       parseConfig(
         'agents: { bot: { grants: [{ resource: catalog, access: read }] } }',
         'a.yaml',
         {},
+        toolNames,
       ),
+      hub,
     );
-    const h = await startHarness({ hub, store, agentName: 'bot' });
+    const h = await startHarness({ hub, gateway, agentName: 'bot' });
     try {
-      store.replace(parseConfig('agents: { other: {} }', 'a.yaml', {}));
+      gateway.store.replace(parseConfig('agents: { other: {} }', 'a.yaml', {}, toolNames));
       const result = await h.call('search_catalog', { query: 'x' });
       expect(result).toMatchObject({
         isError: true,
@@ -252,6 +254,7 @@ describe('reloading the config', () => {
       expect(hub.requests).toEqual([]);
     } finally {
       await h.close();
+      await gateway.close();
     }
   });
 });

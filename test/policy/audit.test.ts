@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { type AuditRecord, redactArguments } from '../../src/audit/record.js';
+import { loggerAuditSink } from '../../src/audit/sinks.js';
 import { createLogger, type LogLevel } from '../../src/log.js';
-import { type AuditRecord, loggerAuditSink, redactArguments } from '../../src/policy/audit.js';
 
 const record: AuditRecord = {
   time: '2026-01-01T00:00:00.000Z',

@@ -12,10 +12,10 @@ import {
   type AgentPolicy,
   type Grant,
 } from '../../src/policy/types.js';
-import { mayEverAllow } from '../../src/server.js';
 import { catalog } from '../../src/tools/index.js';
 import { prepareCall } from '../../src/tools/prepare.js';
 import type { ToolEntry } from '../../src/tools/types.js';
+import { mayEverAllow } from '../../src/tools/visible.js';
 import { CASES } from '../tools/cases/index.js';
 
 const ALL: AgentPolicy = {

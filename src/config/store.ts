@@ -8,9 +8,9 @@ import type {
   CredentialConfig,
   HubCredentialConfig,
   ScimCredentialConfig,
-} from '../config/types.js';
+} from './types.js';
 
-export class PolicyStore {
+export class ConfigStore {
   private listeners = new Set<(config: Config, previous: Config) => void>();
 
   constructor(private current: Config) {}

@@ -1,0 +1,91 @@
+/**
+ * What one audit record holds, and the one place records are built: every call, allowed or
+ * refused, however malformed, becomes a record through auditRecord().
+ */
+import type { Access } from '../policy/types.js';
+import { isSecretField, REDACTED } from '../secrets.js';
+
+export type Transport = 'stdio' | 'http' | 'sse';
+
+export interface AuditRecord {
+  time: string;
+  agent: string;
+  transport: Transport;
+  session: string | null;
+  tool: string;
+  resources: string[];
+  access: Access | null;
+  decision: 'allow' | 'deny';
+  /** The grants that allowed the call, or what was missing or wrong. */
+  reason: string;
+  /** `denied`: refused by hubgate, nothing sent; `error`: sent, and the Hub call failed. */
+  outcome: 'ok' | 'error' | 'denied';
+  hub_status: number | null;
+  duration_ms: number;
+  arguments: unknown;
+}
+
+/** What is known of a call from its start: who asked, over what, for which tool, with what. */
+export interface CallFacts {
+  agent: string;
+  transport: Transport;
+  session: string | null;
+  /** As the client named it (bounded here), or a placeholder when it named none. */
+  tool: string;
+  /** The tool's level, once the tool is known. */
+  access: Access | null;
+  /** performance.now() when the call arrived. */
+  started: number;
+  rawArgs: unknown;
+}
+
+/** How the call ended. */
+export type CallOutcome = Pick<AuditRecord, 'decision' | 'reason' | 'outcome'> &
+  Partial<Pick<AuditRecord, 'resources' | 'hub_status'>>;
+
+const MAX_TOOL_NAME = 100;
+
+export function auditRecord(facts: CallFacts, outcome: CallOutcome): AuditRecord {
+  return {
+    time: new Date().toISOString(),
+    agent: facts.agent,
+    transport: facts.transport,
+    session: facts.session,
+    tool: facts.tool.slice(0, MAX_TOOL_NAME),
+    resources: outcome.resources ?? [],
+    access: facts.access,
+    decision: outcome.decision,
+    reason: outcome.reason,
+    outcome: outcome.outcome,
+    hub_status: outcome.hub_status ?? null,
+    duration_ms: Math.round(performance.now() - facts.started),
+    arguments: redactArguments(facts.rawArgs ?? {}),
+  };
+}
+
+const MAX_STRING = 256;
+const MAX_ITEMS = 50;
+const MAX_DEPTH = 6;
+
+/** A copy of the arguments fit for the audit log: secret fields replaced whole, sizes bounded. */
+export function redactArguments(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') {
+    return value.length > MAX_STRING
+      ? `${value.slice(0, MAX_STRING)}…(${value.length} chars)`
+      : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  if (Array.isArray(value)) {
+    const items = value.slice(0, MAX_ITEMS).map((item) => redactArguments(item, depth + 1));
+    if (value.length > MAX_ITEMS) items.push(`…(${value.length - MAX_ITEMS} more)`);
+    return items;
+  }
+  const entries = Object.entries(value).slice(0, MAX_ITEMS);
+  return Object.fromEntries(
+    entries.map(([key, item]) => [
+      key.length > MAX_STRING ? `${key.slice(0, MAX_STRING)}…` : key,
+      isSecretField(key) ? REDACTED : redactArguments(item, depth + 1),
+    ]),
+  );
+}

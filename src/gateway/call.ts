@@ -1,0 +1,166 @@
+/**
+ * The call pipeline: every tools/call, in either transport and however malformed, passes these
+ * steps in this order, and leaves exactly one audit record, built by auditRecord(). The steps:
+ * well-formed, within the rate limit, a known agent, a known tool, valid arguments, allowed by the
+ * policy, a credential when the tool needs one, the target confirmed; then the Hub call.
+ */
+import type { Logger } from 'pino';
+import { type AuditRecord, auditRecord, type CallFacts, type Transport } from '../audit/record.js';
+import type { AuditSink } from '../audit/sinks.js';
+import type { ConfigStore } from '../config/store.js';
+import type { AgentConfig } from '../config/types.js';
+import type { HubClient } from '../hub/client.js';
+import type { HubClients } from '../hub/clients.js';
+import { HubError } from '../hub/errors.js';
+import { sendCall, targetConfirmed } from '../tools/execute.js';
+import { confirmationRefusal } from '../tools/features.js';
+import { type Bindings, prepareCall } from '../tools/prepare.js';
+import { resultText, shapeResult } from '../tools/result.js';
+import type { ToolEntry } from '../tools/types.js';
+import type { AgentRateLimiter } from './rate-limit.js';
+import { CallRejected, INVALID_PARAMS, RATE_LIMITED } from './rejection.js';
+
+/** Where a call comes from, for the audit record, and its cancellation. */
+export interface CallContext {
+  transport: Transport;
+  session: string | null;
+  signal?: AbortSignal;
+}
+
+/** A tool's answer: one text, JSON or as the shaper gave it; isError when refused or failed. */
+export interface ToolResult {
+  [key: string]: unknown;
+  content: [{ type: 'text'; text: string }];
+  isError?: true;
+}
+
+export interface PipelineDeps {
+  store: ConfigStore;
+  clients: HubClients;
+  audit: AuditSink;
+  logger: Logger;
+  findTool(name: string): ToolEntry | undefined;
+  limiter?: AgentRateLimiter;
+}
+
+const NOTHING_SENT = 'Nothing was sent to Docker Hub.';
+
+export async function runCall(
+  deps: PipelineDeps,
+  agentName: string,
+  name: unknown,
+  rawArgs: unknown,
+  context: CallContext,
+): Promise<ToolResult> {
+  const argsOk =
+    rawArgs === undefined || (!!rawArgs && typeof rawArgs === 'object' && !Array.isArray(rawArgs));
+  const facts: CallFacts = {
+    agent: agentName,
+    transport: context.transport,
+    session: context.session,
+    tool: typeof name === 'string' ? name : '(not a string)',
+    access: null,
+    started: performance.now(),
+    rawArgs: argsOk ? rawArgs : {},
+  };
+  const record = (outcome: Parameters<typeof auditRecord>[1]) =>
+    deps.audit.record(auditRecord(facts, outcome));
+  const refuse = (reason: string) => record({ decision: 'deny', reason, outcome: 'denied' });
+
+  if (typeof name !== 'string' || !argsOk) {
+    refuse('malformed tools/call');
+    throw new CallRejected(
+      INVALID_PARAMS,
+      'Invalid tools/call request: "name" must be a string and "arguments" an object',
+    );
+  }
+  const admitted = deps.limiter?.take(agentName) ?? { ok: true };
+  if (!admitted.ok) {
+    refuse(`rate limit: retry in ${admitted.retryAfterSeconds} s`);
+    throw new CallRejected(
+      RATE_LIMITED,
+      `Agent "${agentName}" is over its rate limit of tool calls; retry in ` +
+        `${admitted.retryAfterSeconds} s. ${NOTHING_SENT}`,
+      { retry_after_seconds: admitted.retryAfterSeconds },
+    );
+  }
+  const agent = deps.store.agent(agentName);
+  if (!agent) {
+    const reason = `agent "${agentName}" is no longer in the configuration`;
+    refuse(reason);
+    return failure(`Refused by hubgate policy: ${reason}.`);
+  }
+  const entry = deps.findTool(name);
+  if (!entry) {
+    refuse('unknown tool');
+    throw new CallRejected(INVALID_PARAMS, `Unknown tool: ${JSON.stringify(name.slice(0, 100))}`);
+  }
+  facts.access = entry.access;
+
+  // Listed or not, the call is checked: hiding a tool is a convenience, not the boundary.
+  const prepared = prepareCall(agent, entry, rawArgs, bindingsOf(deps.store, agent));
+  if (!prepared.valid) {
+    refuse(`invalid arguments: ${prepared.reason}`);
+    return failure(`Invalid arguments for ${entry.name}: ${prepared.reason}. ${NOTHING_SENT}`);
+  }
+  const { args, needs, decision } = prepared;
+  const resources = needs.map((need) => need.resource);
+  const deny = (reason: string) =>
+    record({ resources, decision: 'deny', reason, outcome: 'denied' });
+  if (!decision.allowed) {
+    deny(decision.reason);
+    return failure(`Refused by hubgate policy: ${decision.reason}. ${NOTHING_SENT}`);
+  }
+
+  const allowed = (outcome: Pick<AuditRecord, 'outcome' | 'hub_status'>) =>
+    record({ resources, decision: 'allow', reason: decision.reason, ...outcome });
+  const hub = hubFor(deps, agent, entry);
+  try {
+    if (entry.needsCredential && hub.anonymous) {
+      deny('no credential');
+      return failure(
+        `${entry.name} needs a Docker Hub credential, and agent "${agent.name}" has none. ` +
+          `Give the agent a credential in the config, or set DOCKER_HUB_USERNAME and ` +
+          `DOCKER_HUB_TOKEN when running without one. ${NOTHING_SENT}`,
+      );
+    }
+    if (entry.confirm && !(await targetConfirmed(hub, entry, args, context.signal))) {
+      const reason = confirmationRefusal(entry.confirm, args);
+      deny(reason);
+      return failure(`Refused by hubgate policy: ${reason}. Nothing was changed on Docker Hub.`);
+    }
+    const { response, pages } = await sendCall(hub, entry, args, context.signal);
+    const result = shapeResult(agent, entry, args, response, pages);
+    allowed({ outcome: 'ok', hub_status: response.status });
+    return { content: [{ type: 'text', text: resultText(result) }] };
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    allowed({ outcome: 'error', hub_status: typeof status === 'number' ? status : null });
+    if (error instanceof HubError) return failure(error.message);
+    deps.logger.error({ err: error, tool: entry.name }, 'tool call failed unexpectedly');
+    return failure(
+      `hubgate could not complete ${entry.name}: internal error (see the server log).`,
+    );
+  }
+}
+
+/** Values the server supplies to resource templates, from the config: never from the client. */
+export function bindingsOf(store: ConfigStore, agent: AgentConfig): Bindings {
+  const scim = store.scimCredentialOf(agent);
+  return scim ? { scim_org: scim.org } : {};
+}
+
+/** Whose identity the Hub call carries: the agent's credential, its SCIM token, or none. */
+function hubFor(deps: PipelineDeps, agent: AgentConfig, entry: ToolEntry): HubClient {
+  if (entry.identity === 'none') return deps.clients.anonymous;
+  if (entry.identity === 'scim') {
+    // prepareCall refuses SCIM tools for an agent without a SCIM credential, so it is here.
+    const scim = deps.store.scimCredentialOf(agent);
+    return scim ? deps.clients.forScim(scim) : deps.clients.anonymous;
+  }
+  return deps.clients.for(deps.store.hubCredentialOf(agent));
+}
+
+function failure(text: string): ToolResult {
+  return { isError: true, content: [{ type: 'text', text }] };
+}

@@ -1,0 +1,153 @@
+/**
+ * The Gateway owns the call path and everything it needs: the current config (policy, agents,
+ * credentials), the Hub connection and one client per identity, the audit sink, the per-agent
+ * rate limit and the config's reloading. Transports (stdio, Streamable HTTP, SSE) and commands
+ * (`explain`) are adapters over it; none builds these parts itself.
+ */
+import type { Logger } from 'pino';
+import { type AuditSink, auditSinkFor } from '../audit/sinks.js';
+import { createReloader, type Reloader } from '../config/reload.js';
+import { ConfigStore } from '../config/store.js';
+import type { Config } from '../config/types.js';
+import { HubClients } from '../hub/clients.js';
+import { DEFAULT_HUB_URL, DEFAULT_TIMEOUT_MS, HubConnection } from '../hub/connection.js';
+import type { AgentPolicy } from '../policy/types.js';
+import { describeTool, type ToolDescription } from '../tools/describe.js';
+import { catalog as fullCatalog } from '../tools/index.js';
+import { type PreparedCall, prepareCall } from '../tools/prepare.js';
+import type { ToolEntry } from '../tools/types.js';
+import { visibleTools } from '../tools/visible.js';
+import { VERSION } from '../version.js';
+import { bindingsOf, type CallContext, runCall, type ToolResult } from './call.js';
+import { AgentRateLimiter } from './rate-limit.js';
+
+export interface GatewayOptions {
+  logger: Logger;
+  /** Docker Hub's base URL; else the config's hub.url, else https://hub.docker.com. */
+  hubUrl?: string;
+  /** The time budget of one Hub call, retries included. */
+  timeoutMs?: number;
+  /** How long a Hub read is reused per identity; 0 turns the cache off. */
+  cacheTtlMs?: number;
+  userAgent?: string;
+  /** Told of every Hub answer's status (metrics). */
+  observeHubStatus?: (status: number | 'error') => void;
+  /** Where audit records go; else the config's audit file, else the log. */
+  audit?: AuditSink;
+  /** Tool calls per minute for agents whose config sets none; without it, no limit (stdio). */
+  defaultCallsPerMinute?: number;
+  /** The config file to reload on reload() and when it changes, and the environment it reads. */
+  configFile?: { path: string; env: NodeJS.ProcessEnv };
+  /** Tests: a smaller catalog. */
+  catalog?: readonly ToolEntry[];
+  /** Tests: Hub clients of their own (a recording connection); not closed with the gateway. */
+  clients?: HubClients;
+}
+
+/** What `hubgate explain` needs: the decision a real call would get, without calling. */
+export type Explanation =
+  | { kind: 'unknown tool' }
+  | { kind: 'unknown agent' }
+  | { kind: 'prepared'; entry: ToolEntry; prepared: PreparedCall };
+
+export interface Gateway {
+  readonly store: ConfigStore;
+  readonly clients: HubClients;
+  readonly audit: AuditSink;
+  readonly hubUrl: string;
+  /** The tools this agent is shown: those its grants could ever allow. */
+  listTools(agentName: string): ToolDescription[];
+  /**
+   * One tool call as `agentName`. Refusals of the call itself (malformed, unknown tool, over the
+   * rate limit) throw CallRejected; every other outcome is a result. Always one audit record.
+   */
+  call(agentName: string, name: unknown, args: unknown, context: CallContext): Promise<ToolResult>;
+  explain(agentName: string, toolName: string, args: unknown): Explanation;
+  /** Told after a reload that changed this agent's tool list; returns the unsubscribe. */
+  onToolListChanged(agentName: string, listener: () => void): () => void;
+  /** Reads the config file again; false when there is none or it is invalid (the old stays). */
+  reload(why: string): boolean;
+  /** Stops reloading, closes the Hub connection (unless the caller's) and the audit sink. */
+  close(): Promise<void>;
+}
+
+export function createGateway(config: Config, options: GatewayOptions): Gateway {
+  const { logger } = options;
+  const entries = options.catalog ?? fullCatalog;
+  const byName = new Map(entries.map((entry) => [entry.name, entry]));
+  const store = new ConfigStore(config);
+  const hubUrl = options.hubUrl ?? config.hubUrl ?? DEFAULT_HUB_URL;
+  const clients =
+    options.clients ??
+    new HubClients(
+      new HubConnection({
+        baseUrl: hubUrl,
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        userAgent: options.userAgent ?? `hubgate/${VERSION}`,
+        ...(options.observeHubStatus ? { observe: options.observeHubStatus } : {}),
+      }),
+      options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs },
+    );
+  const audit = options.audit ?? auditSinkFor(config.auditFile, logger);
+  const { defaultCallsPerMinute } = options;
+  const limiter =
+    defaultCallsPerMinute === undefined
+      ? undefined
+      : new AgentRateLimiter(
+          (agent) => store.agent(agent)?.callsPerMinute ?? defaultCallsPerMinute,
+        );
+  const toolNames = new Set(byName.keys());
+  const reloader: Reloader | undefined = options.configFile
+    ? createReloader(options.configFile.path, options.configFile.env, store, logger, toolNames)
+    : undefined;
+  const deps = {
+    store,
+    clients,
+    audit,
+    logger,
+    limiter,
+    findTool: (name: string) => byName.get(name),
+  };
+  const visibleNames = (agent: AgentPolicy | undefined) =>
+    visibleTools(agent, entries)
+      .map((entry) => entry.name)
+      .join(',');
+
+  return {
+    store,
+    clients,
+    audit,
+    hubUrl,
+    listTools: (agentName) => visibleTools(store.agent(agentName), entries).map(describeTool),
+    call: (agentName, name, args, context) => runCall(deps, agentName, name, args, context),
+    explain(agentName, toolName, args) {
+      const entry = byName.get(toolName);
+      if (!entry) return { kind: 'unknown tool' };
+      const agent = store.agent(agentName);
+      if (!agent) return { kind: 'unknown agent' };
+      return {
+        kind: 'prepared',
+        entry,
+        prepared: prepareCall(agent, entry, args, bindingsOf(store, agent)),
+      };
+    },
+    onToolListChanged(agentName, listener) {
+      return store.subscribe((current, previous) => {
+        const now = visibleNames(current.agents.get(agentName));
+        if (now !== visibleNames(previous.agents.get(agentName))) listener();
+      });
+    },
+    reload(why) {
+      if (!reloader) {
+        logger.warn(`${why}: there is no config file to reload`);
+        return false;
+      }
+      return reloader.reload(why);
+    },
+    async close() {
+      reloader?.stop();
+      if (!options.clients) await clients.connection.close().catch(() => {});
+      audit.close?.();
+    },
+  };
+}

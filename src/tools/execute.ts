@@ -1,0 +1,76 @@
+/**
+ * The Hub side of a tool call, once the gateway has allowed it: the confirming read a tool may
+ * need, then the request the entry describes (one, or every page of a list when all_pages asks).
+ * Only validated arguments reach here, and only through the entry's path, query and body lists.
+ */
+import type { HubClient } from '../hub/client.js';
+import type { HubRequest, HubResponse } from '../hub/connection.js';
+import { buildPath } from '../hub/path.js';
+import { answerStatusesOf, confirmationHolds, failUnlessChallenge } from './features.js';
+import { ALL_PAGES_PAGE_SIZE, fetchAllPages } from './paginate.js';
+import type { Args, ToolEntry } from './types.js';
+
+export interface HubOutcome {
+  response: HubResponse;
+  /** How many pages were read, when all_pages read several. */
+  pages?: number;
+}
+
+export async function sendCall(
+  hub: HubClient,
+  entry: ToolEntry,
+  args: Args,
+  signal: AbortSignal | undefined,
+): Promise<HubOutcome> {
+  const request = await buildRequest(hub, entry, args, signal);
+  const cache = !entry.fresh;
+  if (entry.paginated && args.all_pages === true) {
+    request.query = { ...request.query, page: 1, page_size: ALL_PAGES_PAGE_SIZE };
+    return fetchAllPages(hub, request, args.max_items as number, cache);
+  }
+  const response = await hub.request(request, { answerStatuses: answerStatusesOf(entry), cache });
+  failUnlessChallenge(entry, response, request.path);
+  return { response };
+}
+
+/** For tools with a `confirm`: does the Hub, as it is now, show the target where it must be? */
+export async function targetConfirmed(
+  hub: HubClient,
+  entry: ToolEntry,
+  args: Args,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (!entry.confirm) return true;
+  const request: HubRequest = { method: 'GET', path: buildPath(entry.confirm.path, args) };
+  if (signal) request.signal = signal;
+  // It guards an action: it must see the Hub as it is now, not as it was a few seconds ago.
+  const response = await hub.request(request, { cache: false });
+  return confirmationHolds(entry.confirm, response.body, args);
+}
+
+async function buildRequest(
+  hub: HubClient,
+  entry: ToolEntry,
+  args: Args,
+  signal: AbortSignal | undefined,
+): Promise<HubRequest> {
+  const pathParams: Args = { ...args };
+  for (const name of entry.identityParams ?? []) {
+    pathParams[name] = await hub.username();
+  }
+  const request: HubRequest = { method: entry.method, path: buildPath(entry.path, pathParams) };
+  if (signal) request.signal = signal;
+  if (entry.accept) request.accept = entry.accept;
+  if (entry.query) {
+    request.query =
+      typeof entry.query === 'function' ? entry.query(args) : pickDefined(args, entry.query);
+  }
+  if (entry.body) request.body = pickDefined(args, entry.body);
+  return request;
+}
+
+function pickDefined(args: Args, names: readonly string[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const name of names) if (args[name] !== undefined) picked[name] = args[name];
+  return picked;
+}
