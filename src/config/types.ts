@@ -1,5 +1,5 @@
 /** The configuration after loading: validated, interpolated, cross-checked. */
-import type { AgentPolicy } from '../policy/types.js';
+import type { AgentPolicy, Grant } from '../policy/types.js';
 
 /** A Docker Hub identity: username (or org name) + PAT, org access token or password. */
 export interface HubCredentialConfig {
@@ -39,4 +39,10 @@ export interface Config {
   /** The stdio agent when none is named; undefined when the file has several and names none. */
   defaultAgent?: string;
   auditFile?: string;
+}
+
+/** Where the policy comes from: a file, or the built-in default agent with optional --grant. */
+export interface PolicySource {
+  configFile?: string;
+  grants?: Grant[];
 }
