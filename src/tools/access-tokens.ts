@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dateTime, page, pageSize, uuid } from './schemas.js';
-import { asObject, compact, type Json, pageOf, single } from './shape.js';
+import { asObject, compact, type Json, pageOf, single, withNewSecret } from './shape.js';
 import type { ToolEntry } from './types.js';
 
 const SCOPES = ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read'] as const;
@@ -85,12 +85,7 @@ export const accessTokenTools: ToolEntry[] = [
     access: 'admin',
     resources: ['account'],
     hints: [],
-    // The one result that carries a secret: creating it is the purpose of the call.
-    shape: (response) => ({
-      ...patSummary(response.body),
-      token: asObject(response.body).token,
-      note: 'token is the secret, shown only this once: store it now.',
-    }),
+    shape: withNewSecret(patSummary),
   },
   {
     name: 'update_personal_access_token',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dateTime, org, page, pageSize, uuid } from './schemas.js';
-import { asObject, compact, type Json, pageOf, single } from './shape.js';
+import { asObject, compact, type Json, pageOf, single, withNewSecret } from './shape.js';
 import type { ToolEntry } from './types.js';
 
 const TOKENS_PATH = '/v2/orgs/{org}/access-tokens';
@@ -113,12 +113,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     access: 'admin',
     resources: ['org:{org}'],
     hints: [],
-    // The one result that carries a secret: creating it is the purpose of the call.
-    shape: (response) => ({
-      ...orgTokenSummary(response.body),
-      token: asObject(response.body).token,
-      note: 'token is the secret, shown only this once: store it now.',
-    }),
+    shape: withNewSecret(orgTokenSummary),
   },
   {
     name: 'update_org_access_token',

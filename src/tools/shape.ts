@@ -116,3 +116,15 @@ export function existence(response: HubResponse): Json {
 export function single(summary: (value: unknown) => Json) {
   return (response: HubResponse): Json => summary(response.body);
 }
+
+/**
+ * A created token: its summary and the secret, which the Hub shows only this once. The one kind
+ * of result that carries a secret: creating it is the purpose of the call.
+ */
+export function withNewSecret(summary: (value: unknown) => Json) {
+  return (response: HubResponse): Json => ({
+    ...summary(response.body),
+    token: asObject(response.body).token,
+    note: 'token is the secret, shown only this once: store it now.',
+  });
+}
