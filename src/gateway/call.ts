@@ -129,9 +129,9 @@ export async function runCall(
       deny(reason);
       return failure(`Refused by hubgate policy: ${reason}. Nothing was changed on Docker Hub.`);
     }
-    const { response, pages } = await sendCall(hub, entry, args, context.signal);
-    const result = shapeResult(agent, entry, args, response, pages);
-    allowed({ outcome: 'ok', hub_status: response.status });
+    const outcome = await sendCall(hub, agent, entry, args, context.signal);
+    const result = shapeResult(agent, entry, args, outcome);
+    allowed({ outcome: 'ok', hub_status: outcome.response.status });
     return { content: [{ type: 'text', text: resultText(result) }] };
   } catch (error) {
     const status = (error as { status?: unknown }).status;

@@ -39,6 +39,16 @@ export function isCovered(agent: AgentPolicy, need: ResourceNeed): boolean {
   return coveringGrant(agent, need) !== undefined;
 }
 
+/**
+ * Does one grant cover every resource a `*` of the need stands for (`repo:acme/*`: every
+ * repository of acme, not only some)? Then a list of them needs no filtering by the policy.
+ */
+export function isCoveredForEvery(agent: AgentPolicy, need: ResourceNeed): boolean {
+  return indexOf(agent)
+    .matching(need.resource, 'every')
+    .some((compiled) => levelIncludes(compiled.value.access, need.access));
+}
+
 export function toolPermitted(agent: AgentPolicy, tool: string): boolean {
   const { allow, deny } = agent.tools ?? {};
   if (allow && !allow.includes(tool)) return false;

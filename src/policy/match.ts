@@ -47,17 +47,25 @@ function compileGlob<T>(glob: string, value: T, index: number): CompiledGlob<T> 
   return { index, value, shape, matchers: segments.map(compileSegment) };
 }
 
-function segmentMatches(matcher: SegmentMatcher, segment: string): boolean {
-  // A `*` segment in the request asks about "some" resource: any grant pattern names some.
-  if (segment === '*' || matcher === true) return true;
+/**
+ * What a `*` segment of a request asks: whether the grant covers some resource there (may the
+ * agent list this namespace at all?) or every one (does it see the whole namespace?).
+ */
+export type Quantifier = 'some' | 'every';
+
+function segmentMatches(matcher: SegmentMatcher, segment: string, quantifier: Quantifier): boolean {
+  // For "some", any grant pattern names some resource; for "every", only a bare `*` names all.
+  if (segment === '*') return quantifier === 'some' || matcher === true;
+  if (matcher === true) return true;
   return typeof matcher === 'string' ? matcher === segment : matcher.test(segment);
 }
 
-function covers<T>(compiled: CompiledGlob<T>, wanted: Tokens): boolean {
+function covers<T>(compiled: CompiledGlob<T>, wanted: Tokens, quantifier: Quantifier): boolean {
   if (compiled.shape !== wanted.shape) return false;
   const { matchers } = compiled;
   for (let i = 0; i < matchers.length; i += 1) {
-    if (!segmentMatches(matchers[i] as SegmentMatcher, wanted.segments[i] as string)) return false;
+    const matcher = matchers[i] as SegmentMatcher;
+    if (!segmentMatches(matcher, wanted.segments[i] as string, quantifier)) return false;
   }
   return true;
 }
@@ -82,8 +90,8 @@ export class GlobIndex<T> {
     });
   }
 
-  /** The globs covering `resource`, in list order. */
-  matching(resource: string): CompiledGlob<T>[] {
+  /** The globs covering `resource` (some or every resource at its `*` segments), in list order. */
+  matching(resource: string, quantifier: Quantifier = 'some'): CompiledGlob<T>[] {
     const wanted = tokenize(resource);
     const [kind, first] = wanted.segments;
     const kindKey = `${kind}\u0000${wanted.shape}`;
@@ -95,7 +103,7 @@ export class GlobIndex<T> {
             ...(this.patterned.get(kindKey) ?? []),
           ];
     return candidates
-      .filter((compiled) => covers(compiled, wanted))
+      .filter((compiled) => covers(compiled, wanted, quantifier))
       .sort((a, b) => a.index - b.index);
   }
 }
@@ -108,5 +116,5 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
 
 /** Does the grant glob cover the requested resource? (One comparison; the index is for many.) */
 export function globCovers(glob: string, resource: string): boolean {
-  return covers(compileGlob(glob, undefined, 0), tokenize(resource));
+  return covers(compileGlob(glob, undefined, 0), tokenize(resource), 'some');
 }

@@ -6,24 +6,33 @@
 import type { HubClient } from '../hub/client.js';
 import type { HubRequest, HubResponse } from '../hub/connection.js';
 import { buildPath } from '../hub/path.js';
+import type { AgentPolicy } from '../policy/types.js';
 import { answerStatusesOf, confirmationHolds, failUnlessChallenge } from './features.js';
 import { ALL_PAGES_PAGE_SIZE, fetchAllPages } from './paginate.js';
 import type { Args, ToolEntry } from './types.js';
+import { listWithinGrants, seesWholeList } from './within-grants.js';
 
 export interface HubOutcome {
   response: HubResponse;
   /** How many pages were read, when all_pages read several. */
   pages?: number;
+  /** The list was read whole and answered for the agent's visible items only. */
+  withinGrants?: true;
 }
 
 export async function sendCall(
   hub: HubClient,
+  agent: AgentPolicy,
   entry: ToolEntry,
   args: Args,
   signal: AbortSignal | undefined,
 ): Promise<HubOutcome> {
   const request = await buildRequest(hub, entry, args, signal);
   const cache = !entry.fresh;
+  if (entry.itemResource && !seesWholeList(agent, entry, args)) {
+    const response = await listWithinGrants(hub, agent, entry, args, request, cache);
+    return { response, withinGrants: true };
+  }
   if (entry.paginated && args.all_pages === true) {
     request.query = { ...request.query, page: 1, page_size: ALL_PAGES_PAGE_SIZE };
     return fetchAllPages(hub, request, args.max_items as number, cache);

@@ -3,30 +3,27 @@
  * Hub shows the credential's view, the policy may be narrower), then the answer is shaped, unless
  * the caller asked for the Hub's objects in full, which come with secret fields redacted.
  */
-import type { HubResponse } from '../hub/connection.js';
-import { isCovered } from '../policy/authorize.js';
 import type { AgentPolicy } from '../policy/types.js';
 import { withoutSecretStrings } from '../secrets.js';
+import type { HubOutcome } from './execute.js';
 import { challengeResult } from './features.js';
 import type { Args, ToolEntry } from './types.js';
+import { isVisibleItem } from './within-grants.js';
 
 export function shapeResult(
   agent: AgentPolicy,
   entry: ToolEntry,
   args: Args,
-  response: HubResponse,
-  pages: number | undefined,
+  outcome: HubOutcome,
 ): unknown {
+  let { response } = outcome;
   const challenge = challengeResult(entry, response);
   if (challenge) return challenge;
-  let hidden = 0;
   const body = response.body as { results?: unknown } | undefined;
-  const itemResource = entry.itemResource;
-  if (itemResource && body && Array.isArray(body.results)) {
-    const visible = body.results.filter((item) =>
-      isCovered(agent, { resource: itemResource(item, args), access: entry.access }),
-    );
-    hidden = body.results.length - visible.length;
+  if (entry.itemResource && body && Array.isArray(body.results)) {
+    // A second line of defence for lists the agent sees whole: an item the Hub adds from
+    // elsewhere is dropped too. No figure about dropped items reaches the agent.
+    const visible = body.results.filter((item) => isVisibleItem(agent, entry, args, item));
     response = { ...response, body: { ...body, results: visible } };
   }
   let result =
@@ -35,18 +32,24 @@ export function shapeResult(
       : entry.revealsSecret
         ? response.body
         : withoutSecretStrings(response.body);
-  if (pages !== undefined && result && typeof result === 'object') {
-    // One answer over several pages: page numbers no longer describe it.
+  if (
+    result &&
+    typeof result === 'object' &&
+    (outcome.pages !== undefined || outcome.withinGrants)
+  ) {
     const { page: _page, page_size: _size, ...rest } = result as Record<string, unknown>;
-    result = { ...rest, pages_fetched: pages };
+    if (outcome.withinGrants) {
+      // Page numbers are the agent's own; how many Hub pages were read would count hidden items.
+      result = {
+        ...(args.all_pages === true ? rest : result),
+        note: "only items within this agent's grants are listed, paged and counted",
+      };
+    } else {
+      // One answer over several pages: page numbers no longer describe it.
+      result = { ...rest, pages_fetched: outcome.pages };
+    }
   }
-  return hidden > 0 && result && typeof result === 'object'
-    ? {
-        ...result,
-        hidden_by_policy: hidden,
-        note: `${hidden} item(s) on this page are outside this agent's grants and were left out`,
-      }
-    : result;
+  return result;
 }
 
 /** A shaper may answer text (a CSV export): it goes back as it is, not as a JSON string. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, isCovered, levelIncludes } from '../../src/policy/authorize.js';
+import {
+  authorize,
+  isCovered,
+  isCoveredForEvery,
+  levelIncludes,
+} from '../../src/policy/authorize.js';
 import { DEFAULT_AGENT } from '../../src/policy/defaults.js';
 import { globCovers } from '../../src/policy/match.js';
 import type { AgentPolicy } from '../../src/policy/types.js';
@@ -104,5 +109,30 @@ describe('glob edges', () => {
     ['scim:acme', 'org:acme', false],
   ])('%s covers %s: %s', (grant, resource, covered) => {
     expect(globCovers(grant, resource)).toBe(covered);
+  });
+});
+
+describe('isCoveredForEvery', () => {
+  const agent = (...resources: string[]): AgentPolicy => ({
+    name: 'a',
+    grants: resources.map((resource) => ({ resource, access: 'read' as const })),
+  });
+  it.each([
+    [['repo:acme/*'], true, true],
+    [['repo:*/*'], true, true],
+    [['repo:ac*/*'], true, true],
+    [['repo:acme/web'], false, true],
+    [['repo:acme/app-*'], false, true],
+    [['repo:acme/web', 'repo:acme/app-*'], false, true],
+    [['repo:acme2/*'], false, false],
+  ])('%j: every repository of acme %s, some %s', (grants, every, some) => {
+    const need = { resource: 'repo:acme/*', access: 'read' as const };
+    expect(isCoveredForEvery(agent(...grants), need)).toBe(every);
+    expect(isCovered(agent(...grants), need)).toBe(some);
+  });
+
+  it('needs the level too', () => {
+    const need = { resource: 'repo:acme/*', access: 'write' as const };
+    expect(isCoveredForEvery(agent('repo:acme/*'), need)).toBe(false);
   });
 });
