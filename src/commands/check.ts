@@ -16,10 +16,14 @@ export function describeConfig(config: Config): string {
     );
     if (agent.tools?.allow) lines.push(`  tools allowed: ${agent.tools.allow.join(', ')}`);
     if (agent.tools?.deny) lines.push(`  tools denied: ${agent.tools.deny.join(', ')}`);
-    const tools = visibleTools(agent, catalog).map((entry) => entry.name);
+    const visible = visibleTools(agent, catalog);
+    const tools = visible.map((entry) => entry.name);
     lines.push(
       `  sees ${tools.length} of ${catalog.length} tools: ${tools.join(', ') || '(none)'}`,
     );
+    for (const entry of visible) {
+      if (entry.escapesGrants) lines.push(`  WARNING: ${entry.name}: ${entry.escapesGrants}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import { createGateway } from '../gateway/gateway.js';
 import { buildPath } from '../hub/path.js';
 import { createLogger } from '../log.js';
 import { UsageError } from '../options.js';
+import { describeNeed } from '../policy/types.js';
 
 export function explainCall(
   config: Config,
@@ -30,7 +31,7 @@ export function explainCall(
   const { decision, needs } = prepared;
   const lines = [
     `${decision.allowed ? 'allow' : 'deny'}: ${head}`,
-    `  needs: ${needs.map((need) => `${need.access} on ${need.resource}`).join(', ') || '(nothing)'}`,
+    `  needs: ${needs.map(describeNeed).join(', ') || '(nothing)'}`,
     `  ${decision.allowed ? 'decided by' : 'reason'}: ${decision.allowed ? decision.grants.map((g) => `${g.resource}=${g.access}`).join(', ') : decision.reason}`,
   ];
   if (decision.allowed) {

@@ -8,6 +8,7 @@ import {
   type Access,
   type AgentPolicy,
   type Decision,
+  describeNeed,
   type Grant,
   type ResourceNeed,
 } from './types.js';
@@ -31,7 +32,7 @@ function indexOf(agent: AgentPolicy): GlobIndex<Grant> {
 /** The first grant, as listed, that covers the need at its level, if any. */
 export function coveringGrant(agent: AgentPolicy, need: ResourceNeed): Grant | undefined {
   return indexOf(agent)
-    .matching(need.resource)
+    .matching(need.resource, need.every ? 'every' : 'some')
     .find((compiled) => levelIncludes(compiled.value.access, need.access))?.value;
 }
 
@@ -44,9 +45,7 @@ export function isCovered(agent: AgentPolicy, need: ResourceNeed): boolean {
  * repository of acme, not only some)? Then a list of them needs no filtering by the policy.
  */
 export function isCoveredForEvery(agent: AgentPolicy, need: ResourceNeed): boolean {
-  return indexOf(agent)
-    .matching(need.resource, 'every')
-    .some((compiled) => levelIncludes(compiled.value.access, need.access));
+  return isCovered(agent, { ...need, every: true });
 }
 
 export function toolPermitted(agent: AgentPolicy, tool: string): boolean {
@@ -78,7 +77,7 @@ export function authorize(agent: AgentPolicy, tool: string, needs: ResourceNeed[
     else if (!grants.includes(grant)) grants.push(grant);
   }
   if (missing.length > 0) {
-    const what = missing.map((need) => `${need.access} on ${need.resource}`).join(', ');
+    const what = missing.map(describeNeed).join(', ');
     return {
       allowed: false,
       missing,

@@ -25,6 +25,16 @@ export interface AgentPolicy {
 export interface ResourceNeed {
   resource: string;
   access: Access;
+  /**
+   * The `*` segments stand for every resource there, not some: a new token for `acme/*` reaches
+   * every repository of acme, so only a grant as wide allows it.
+   */
+  every?: true;
+}
+
+/** `write on repo:acme/app`, `read on every repo:acme/*`: a need as refusals and explain say it. */
+export function describeNeed(need: ResourceNeed): string {
+  return `${need.access} on ${need.every ? 'every ' : ''}${need.resource}`;
 }
 
 /** `reason` names the grants that allowed, or what was missing. */

@@ -81,6 +81,10 @@ export const accessTokenTools: ToolEntry[] = [
     method: 'POST',
     path: '/v2/access-tokens',
     body: ['token_label', 'scopes', 'expires_at'],
+    escapesGrants:
+      'a personal access token cannot be limited to repositories: its scopes reach every ' +
+      "repository and organization the credential's account can, whatever this agent's " +
+      'repository grants say, and the agent receives its secret',
     needsCredential: true,
     access: 'admin',
     resources: ['account'],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dateTime, org, page, pageSize, uuid } from './schemas.js';
 import { asObject, compact, type Json, pageOf, single, withNewSecret } from './shape.js';
+import { TOKEN_PATH_RULE, tokenResourceOf } from './token-grants.js';
 import type { ToolEntry } from './types.js';
 
 const TOKENS_PATH = '/v2/orgs/{org}/access-tokens';
@@ -18,18 +19,23 @@ const accessTokenId = uuid.describe('From list_org_access_tokens');
  * The spec gives the type enum only: paths and scope names vary by type and have changed upstream
  * ("repo-pull", "scope-image-pull"), so they are left to the Hub to judge.
  */
-const tokenResource = z.strictObject({
-  type: z.enum(['TYPE_REPO', 'TYPE_ORG'], { error: 'must be TYPE_REPO or TYPE_ORG' }),
-  path: z
-    .string()
-    .min(1, 'must be 1-255 characters')
-    .max(255, 'must be 1-255 characters')
-    .describe('TYPE_REPO: "org/repo", "org/*" or "*/*/public" (all public); TYPE_ORG: the org'),
-  scopes: z
-    .array(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
-    .min(1, 'must name at least one scope')
-    .describe('e.g. ["repo-pull"]'),
-});
+const tokenResource = z
+  .strictObject({
+    type: z.enum(['TYPE_REPO', 'TYPE_ORG'], { error: 'must be TYPE_REPO or TYPE_ORG' }),
+    path: z
+      .string()
+      .min(1, 'must be 1-255 characters')
+      .max(255, 'must be 1-255 characters')
+      .describe('TYPE_REPO: "org/repo", "org/*" or "*/*/public" (all public); TYPE_ORG: the org'),
+    scopes: z
+      .array(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+      .min(1, 'must name at least one scope')
+      .describe('e.g. ["repo-pull"]; within your own grants'),
+  })
+  .refine((value) => tokenResourceOf(value.type, value.path) !== undefined, {
+    message: TOKEN_PATH_RULE,
+    path: ['path'],
+  });
 
 const tokenResources = z
   .array(tokenResource)
@@ -97,8 +103,8 @@ export const orgAccessTokenTools: ToolEntry[] = [
     revealsSecret: true,
     title: 'Create org token',
     description:
-      'Create an org access token (identifier: the org name) for the resources given. Its ' +
-      `"token" is the secret, shown once: store it now. ${OWNERS_ONLY}`,
+      'Create an org access token (identifier: the org name) for the resources given, each ' +
+      `within your own grants. Its "token" is the secret, shown once: store it now. ${OWNERS_ONLY}`,
     input: z.strictObject({
       org,
       label,
@@ -112,6 +118,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     needsCredential: true,
     access: 'admin',
     resources: ['org:{org}'],
+    grantsToken: 'resources',
     hints: [],
     shape: withNewSecret(orgTokenSummary),
   },
@@ -120,7 +127,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     title: 'Update org token',
     description:
       "Change an org token's label, description or resources, or (de)activate it. resources " +
-      `replaces the whole list. ${OWNERS_ONLY}`,
+      `replaces the whole list, each within your own grants. ${OWNERS_ONLY}`,
     input: z
       .strictObject({
         org,
@@ -147,6 +154,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     needsCredential: true,
     access: 'admin',
     resources: ['org:{org}'],
+    grantsToken: 'resources',
     hints: ['I'],
     shape: single(orgTokenSummary),
   },

@@ -6,6 +6,7 @@
  * argument and yields one resource per item (`delete_images` names several repositories).
  */
 import type { Access, ResourceNeed } from '../policy/types.js';
+import { tokenNeeds } from './token-grants.js';
 import type { Args, ResourceTemplate, ToolEntry } from './types.js';
 
 const PLACEHOLDER = /\{([a-z_]+)(?:\[\]\.([a-z_]+))?\}/g;
@@ -49,6 +50,16 @@ export function resourceNeeds(entry: ToolEntry, args: Args): ResourceNeed[] {
       if (!needs.some((need) => need.resource === filled && need.access === access)) {
         needs.push({ resource: filled, access });
       }
+    }
+  }
+  const tokenItems = entry.grantsToken ? args[entry.grantsToken] : undefined;
+  if (Array.isArray(tokenItems)) {
+    for (const need of tokenNeeds(tokenItems)) {
+      const same = (other: ResourceNeed) =>
+        other.resource === need.resource &&
+        other.access === need.access &&
+        !other.every === !need.every;
+      if (!needs.some(same)) needs.push(need);
     }
   }
   return needs;

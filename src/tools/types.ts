@@ -91,6 +91,16 @@ export interface ToolEntry {
    */
   challenge?: { status: number; field: string };
   /**
+   * Why an agent that can call this tool reaches beyond its grants, for `hubgate check` to say
+   * loudly: the Hub cannot narrow what the call yields (a PAT reaches the whole account).
+   */
+  escapesGrants?: string;
+  /**
+   * The call gives a token access: each item of the argument named here ({type, path, scopes})
+   * is a resource the token will carry, checked at the level its scopes need (token-grants.ts).
+   */
+  grantsToken?: string;
+  /**
    * The result's purpose is a new secret (create a token, log in): its token fields pass. Every
    * other tool's `detail: "full"` result has secret-named fields redacted, whatever the Hub sends.
    */

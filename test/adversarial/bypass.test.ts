@@ -101,6 +101,28 @@ const AGENTS = {
     },
     credential: ALICE_ADMIN,
   },
+  /** Org admin, but read on one repository only: the tokens it mints must stay within that. */
+  orgAdminWebReader: {
+    agent: {
+      name: 'org-admin-web-reader',
+      grants: [
+        { resource: 'org:acme', access: 'admin' },
+        { resource: 'repo:acme/web', access: 'read' },
+      ],
+    },
+    credential: ALICE_ADMIN,
+  },
+  /** Org admin with write on every acme repository: a token for acme/* with push is its own. */
+  orgAdminAllRepos: {
+    agent: {
+      name: 'org-admin-all-repos',
+      grants: [
+        { resource: 'org:acme', access: 'admin' },
+        { resource: 'repo:acme/*', access: 'write' },
+      ],
+    },
+    credential: ALICE_ADMIN,
+  },
   admin: { agent: ADMIN_AGENT, credential: ALICE_ADMIN },
 } satisfies Record<string, AgentSpec>;
 
@@ -912,6 +934,87 @@ async function attack(row: Attack): Promise<void> {
   invariant.assert(audit, row.what);
 }
 
+const repoToken = (path: string, ...scopes: string[]) => ({ type: 'TYPE_REPO', path, scopes });
+const mint = (...resources: unknown[]) => ({ org: 'acme', label: 'minted', resources });
+
+const mintedTokens: Attack[] = [
+  {
+    what: 'control: a pull token for the one repository it may read',
+    agent: 'orgAdminWebReader',
+    tool: 'create_org_access_token',
+    args: mint(repoToken('acme/web', 'repo-pull')),
+    expect: 'allowed',
+  },
+  {
+    what: 'control: a push token for every repository of acme, with write on repo:acme/*',
+    agent: 'orgAdminAllRepos',
+    tool: 'create_org_access_token',
+    args: mint(repoToken('acme/*', 'repo-pull', 'repo-push')),
+    expect: 'allowed',
+  },
+  ...(
+    [
+      ['a pull token for a repository it may not read', [repoToken('acme/app', 'repo-pull')]],
+      ['a push token for the repository it may only read', [repoToken('acme/web', 'repo-push')]],
+      ['a token for every repository of acme', [repoToken('acme/*', 'repo-pull')]],
+      ['a token for every public repository', [repoToken('*/*/public', 'repo-pull')]],
+      ['an unknown scope (taken as admin)', [repoToken('acme/web', 'repo-delete')]],
+      [
+        'one allowed resource beside one that is not',
+        [repoToken('acme/web', 'repo-pull'), repoToken('acme/app', 'repo-pull')],
+      ],
+      [
+        "another org's administration",
+        [{ type: 'TYPE_ORG', path: 'bobcorp', scopes: ['member-read'] }],
+      ],
+      ['a repository of another org', [repoToken('bobcorp/app', 'repo-pull')]],
+    ] as const
+  ).map(
+    ([what, resources]): Attack => ({
+      what: `minting ${what}`,
+      agent: 'orgAdminWebReader',
+      tool: 'create_org_access_token',
+      args: mint(...resources),
+      expect: 'refused',
+    }),
+  ),
+  {
+    what: 'widening an existing token to a repository it may not read',
+    agent: 'orgAdminWebReader',
+    tool: 'update_org_access_token',
+    args: {
+      org: 'acme',
+      access_token_id: SEED.oat.acme.id,
+      resources: [repoToken('acme/app', 'repo-pull', 'repo-push')],
+    },
+    expect: 'refused',
+  },
+  {
+    what: 'every acme repository with write on all of them, but push asked beyond: admin scope',
+    agent: 'orgAdminAllRepos',
+    tool: 'create_org_access_token',
+    args: mint(repoToken('acme/*', 'repo-admin')),
+    expect: 'refused',
+  },
+  ...(
+    [
+      ['a path that climbs', 'acme/web/../app'],
+      ['a path in capitals', 'ACME/web'],
+      ['an org as a repository path', 'acme'],
+      ['a glob inside a name', 'acme/app-*'],
+      ['three segments', 'acme/web/x'],
+    ] as const
+  ).map(
+    ([what, path]): Attack => ({
+      what: `a token path hubgate cannot check: ${what}`,
+      agent: 'orgAdminAllRepos',
+      tool: 'create_org_access_token',
+      args: mint(repoToken(path, 'repo-pull')),
+      expect: 'invalid',
+    }),
+  ),
+];
+
 const SUITES: [string, Attack[]][] = [
   ['glob neighbours and levels', globNeighbours],
   ['namespace/repository confusion and path smuggling', nameConfusion],
@@ -923,6 +1026,7 @@ const SUITES: [string, Attack[]][] = [
   ['tool allow and deny lists', toolLists],
   ['argument names the catalog does not know', argumentNames],
   ['SCIM and auth tools without their credential or grant, and missing org read', credentials],
+  ['tokens minted beyond the grants of the agent that mints them', mintedTokens],
 ];
 
 for (const [title, rows] of SUITES) {

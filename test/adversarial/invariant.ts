@@ -105,7 +105,8 @@ const LEVELS: readonly Access[] = ['read', 'write', 'admin'];
  * Coverage as SECURITY.md states it, written again here so that a fault in the policy code
  * (src/policy/match.ts, authorize.ts) cannot hide itself: levels nest read < write < admin; a
  * grant's `*` matches within one segment, never across `/` or `:`; a `*` segment in the request
- * (a catalog template's "some repository here") is covered by any non-empty pattern.
+ * (a catalog template's "some repository here") is covered by any non-empty pattern, and a `*`
+ * of a need for every resource there (a new token's `acme/*`) only by a grant's own bare `*`.
  */
 function independentlyCovered(agent: AgentPolicy, need: ResourceNeed): boolean {
   const wanted = need.resource.split(/([:/])/);
@@ -116,7 +117,7 @@ function independentlyCovered(agent: AgentPolicy, need: ResourceNeed): boolean {
     return pattern.every((part, index) => {
       const segment = wanted[index] as string;
       if (index % 2 === 1) return part === segment;
-      if (segment === '*') return part !== '';
+      if (segment === '*') return need.every ? part === '*' : part !== '';
       const source = part
         .split('*')
         .map((piece) => escapeRegex(piece))
@@ -139,6 +140,39 @@ function describeRequest(request: RecordedRequest): string {
   const query = new URLSearchParams(request.query).toString();
   const body = request.rawBody.length > 400 ? `${request.rawBody.slice(0, 400)}…` : request.rawBody;
   return `${request.method} ${request.path}${query ? `?${query}` : ''}${body ? ` body=${body}` : ''}`;
+}
+
+/**
+ * A resource a new token would carry, as SECURITY.md states the rule, written again here: each
+ * token resource needs its scopes' level (pull/read: read, push/write: write, else admin), and a
+ * wildcard path needs a grant as wide.
+ */
+function tokenNeedInAudit(
+  entry: ToolEntry,
+  resource: string,
+  args: Args,
+): ResourceNeed | undefined {
+  const items = entry.grantsToken ? args[entry.grantsToken] : undefined;
+  if (!Array.isArray(items)) return undefined;
+  for (const item of items) {
+    if (!isRecord(item) || !Array.isArray(item.scopes)) continue;
+    const path = String(item.path);
+    const made =
+      item.type === 'TYPE_ORG'
+        ? `org:${path}`
+        : path === '*/*/public'
+          ? 'repo:*/*'
+          : `repo:${path}`;
+    if (made !== resource) continue;
+    const scopes = item.scopes.map(String);
+    const access: Access = scopes.some((scope) => !/(?:pull|read|push|write)$/.test(scope))
+      ? 'admin'
+      : scopes.some((scope) => /(?:push|write)$/.test(scope))
+        ? 'write'
+        : 'read';
+    return resource.includes('*') ? { resource, access, every: true } : { resource, access };
+  }
+  return undefined;
 }
 
 export class HubInvariant {
@@ -307,6 +341,15 @@ export class HubInvariant {
       if (record.resources.length === 0) violations.push(`${where}: names no resource`);
       const args = isRecord(record.arguments) ? record.arguments : {};
       for (const resource of record.resources) {
+        const minted = tokenNeedInAudit(entry, resource, args);
+        if (minted) {
+          if (!covered(agent, minted)) {
+            violations.push(
+              `${where}: a token with ${minted.access} on ${resource} is not granted`,
+            );
+          }
+          continue;
+        }
         const level = this.levelInAudit(entry, resource, args, record);
         if (typeof level !== 'string' || !['read', 'write', 'admin'].includes(level)) {
           violations.push(`${where}: ${resource} fits none of ${entry.name}'s templates`);

@@ -91,6 +91,15 @@ describe('hubgate check', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('agent local (default)');
     expect(stdout).toContain('grants: repo:acme/*=admin');
+    expect(stdout).not.toContain('WARNING');
+  });
+
+  it('warns loudly about an agent that can mint a personal access token', async () => {
+    const { code, stdout } = await hubgate(['check', '--grant', 'account=admin']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /\n {2}WARNING: create_personal_access_token: a personal access token cannot be limited to repositories/,
+    );
   });
 });
 
