@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { group, org, page, pageSize, username } from './schemas.js';
+import { orgUnlessOwnership } from './ownership.js';
 import { asObject, compact, type Json, pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
 
@@ -83,7 +84,7 @@ export const groupTools: ToolEntry[] = [
     body: ['name', 'description'],
     needsCredential: true,
     access: 'write',
-    resources: [ORG],
+    resources: [orgUnlessOwnership(['name'])],
     hints: [],
     shape: single(groupSummary),
   },
@@ -102,7 +103,7 @@ export const groupTools: ToolEntry[] = [
     body: ['name', 'description'],
     needsCredential: true,
     access: 'write',
-    resources: [ORG],
+    resources: [orgUnlessOwnership(['group', 'name'])],
     hints: ['I'],
     shape: single(groupSummary),
   },
@@ -126,7 +127,7 @@ export const groupTools: ToolEntry[] = [
     body: ['name', 'description'],
     needsCredential: true,
     access: 'write',
-    resources: [ORG],
+    resources: [orgUnlessOwnership(['group', 'name'])],
     hints: ['I'],
     shape: single(groupSummary),
   },
@@ -184,7 +185,7 @@ export const groupTools: ToolEntry[] = [
     body: ['member'],
     needsCredential: true,
     access: 'write',
-    resources: [ORG],
+    resources: [orgUnlessOwnership(['group'])],
     hints: ['I'],
     // The spec documents no body for this 200: say what was done instead.
     shape: (_response, args) => ({
@@ -202,7 +203,7 @@ export const groupTools: ToolEntry[] = [
     path: `${GROUP_PATH}/members/{username}`,
     needsCredential: true,
     access: 'write',
-    resources: [ORG],
+    resources: [orgUnlessOwnership(['group'])],
     hints: ['D', 'I'],
     shape: (_response, args) => ({
       removed: { org: args.org, group: args.group, username: args.username },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orgUnlessOwnership } from './ownership.js';
 import { group, org } from './schemas.js';
 import type { Confirmation, ToolEntry } from './types.js';
 
@@ -63,8 +64,8 @@ export const inviteTools: ToolEntry[] = [
     name: 'bulk_invite',
     title: 'Invite to org',
     description:
-      'Invite Docker IDs or emails to an org, optionally into a team. Inviting owners needs org ' +
-      'admin.',
+      'Invite Docker IDs or emails to an org, optionally into a team. Inviting owners (role ' +
+      'owner, or the owners team) needs org admin.',
     input: z.strictObject({
       org,
       invitees: z
@@ -80,13 +81,7 @@ export const inviteTools: ToolEntry[] = [
     path: '/v2/invites/bulk',
     body: ['org', 'team', 'role', 'invitees', 'dry_run'],
     access: 'write',
-    resources: [
-      {
-        template: 'org:{org}',
-        access: (args) => (args.role === 'owner' ? 'admin' : 'write'),
-        note: 'write; admin when role is owner',
-      },
-    ],
+    resources: [orgUnlessOwnership(['team'])],
     hints: [],
     shape: (response) => response.body ?? {},
   },

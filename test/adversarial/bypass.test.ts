@@ -503,6 +503,62 @@ const invites: Attack[] = [
     expect: 'refused',
   },
   {
+    what: 'control: add a member to an ordinary team with write',
+    agent: 'orgWriter',
+    tool: 'add_group_member',
+    args: { org: 'acme', group: 'developers', member: 'carol' },
+    expect: 'allowed',
+  },
+  ...(
+    [
+      [
+        'add_group_member to the owners team',
+        'add_group_member',
+        { group: 'owners', member: 'carol' },
+      ],
+      ['add_group_member to "Owners"', 'add_group_member', { group: 'Owners', member: 'carol' }],
+      [
+        'remove_group_member from the owners team',
+        'remove_group_member',
+        { group: 'owners', username: 'alice' },
+      ],
+      [
+        'bulk_invite into the owners team',
+        'bulk_invite',
+        { invitees: ['mallory@example.com'], team: 'owners' },
+      ],
+      ['create_org_group named owners', 'create_org_group', { name: 'owners' }],
+      [
+        'update_org_group renaming a team to owners',
+        'update_org_group',
+        { group: 'ops', name: 'owners' },
+      ],
+      [
+        'update_org_group replacing the owners team',
+        'update_org_group',
+        { group: 'owners', name: 'owners', description: 'x' },
+      ],
+      [
+        'patch_org_group renaming a team to owners',
+        'patch_org_group',
+        { group: 'ops', name: 'owners' },
+      ],
+      [
+        'patch_org_group renaming the owners team',
+        'patch_org_group',
+        { group: 'owners', name: 'mine' },
+      ],
+    ] as const
+  ).map(
+    ([what, tool, args]): Attack => ({
+      what: `ownership with only write: ${what}`,
+      agent: 'orgWriter',
+      tool,
+      args: { org: 'acme', ...args },
+      expect: 'refused',
+    }),
+  ),
+  {
     what: 'bulk_invite into another org',
     agent: 'orgWriter',
     tool: 'bulk_invite',

@@ -340,6 +340,16 @@ export class HubInvariant {
       }
       if (record.resources.length === 0) violations.push(`${where}: names no resource`);
       const args = isRecord(record.arguments) ? record.arguments : {};
+      // Ownership is admin on the org, whatever the catalog's level functions say.
+      const ownership =
+        args.role === 'owner' ||
+        ['group', 'name', 'team'].some((name) => String(args[name]).toLowerCase() === 'owners');
+      const org = typeof args.org === 'string' ? `org:${args.org}` : undefined;
+      if (ownership && org && record.resources.includes(org)) {
+        if (!covered(agent, { resource: org, access: 'admin' })) {
+          violations.push(`${where}: it gives or changes ownership of ${org} without admin on it`);
+        }
+      }
       for (const resource of record.resources) {
         const minted = tokenNeedInAudit(entry, resource, args);
         if (minted) {
