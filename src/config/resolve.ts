@@ -1,7 +1,7 @@
 /** Which config applies (file or built-in default) and which agent a stdio session acts as. */
-import type { Config, PolicySource } from './types.js';
 import { defaultConfig } from './defaults.js';
 import { ConfigError, loadConfigFile } from './load.js';
+import type { Config, PolicySource } from './types.js';
 
 export function resolveConfig(
   source: PolicySource,
