@@ -124,8 +124,12 @@ export const imageTools: ToolEntry[] = [
     path: '/v2/namespaces/{namespace}/delete-images',
     body: ['dry_run', 'active_from', 'manifests', 'ignore_warnings'],
     access: 'admin',
-    // Every repository named is checked; acknowledging a warning deletes nothing by itself.
-    resources: ['repo:{namespace}/{manifests[].repository}'],
+    // Every repository named anywhere in the body is a resource: what the Hub does with a name
+    // in ignore_warnings is its business, so naming one needs the grant as much as deleting does.
+    resources: [
+      'repo:{namespace}/{manifests[].repository}',
+      'repo:{namespace}/{ignore_warnings[].repository}',
+    ],
     hints: ['D'],
     answerStatuses: [400],
     shape: deletionOutcome,

@@ -70,9 +70,16 @@ export function resourceNeeds(entry: ToolEntry, args: Args): ResourceNeed[] {
  * that depends on the arguments counts as the tool's own, the least any call needs.
  */
 export function possibleNeeds(entry: ToolEntry): ResourceNeed[] {
-  return entry.resources.map((resource) => {
+  const needs: ResourceNeed[] = [];
+  for (const resource of entry.resources) {
     const { template, access } = templateOf(resource);
-    const level: Access = typeof access === 'string' ? access : entry.access;
-    return { resource: template.replace(PLACEHOLDER, '*'), access: level };
-  });
+    const need = {
+      resource: template.replace(PLACEHOLDER, '*'),
+      access: typeof access === 'string' ? access : entry.access,
+    };
+    // Two templates can name the same kind of resource (a list and its acknowledgements).
+    if (!needs.some((other) => other.resource === need.resource && other.access === need.access))
+      needs.push(need);
+  }
+  return needs;
 }

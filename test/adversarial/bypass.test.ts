@@ -380,6 +380,17 @@ const deleteImages: Attack[] = [
     expect: 'allowed',
   },
   {
+    what: 'delete_images acknowledging a warning of another repository',
+    agent: 'appAdmin',
+    tool: 'delete_images',
+    args: {
+      namespace: 'acme',
+      manifests: [manifest('app-x')],
+      ignore_warnings: [{ ...manifest('app'), warning: 'current_tag', tags: ['latest'] }],
+    },
+    expect: 'refused',
+  },
+  {
     what: 'delete_images naming another repository',
     agent: 'appAdmin',
     tool: 'delete_images',

@@ -294,6 +294,9 @@ export class HubInvariant {
     let items: unknown[] = [undefined];
     if (arrayField) {
       const list = body[arrayField[1] as string];
+      // A list the request leaves out names nothing; `names no resource` catches a request left
+      // with none at all (delete_images without manifests).
+      if (list === undefined) return [];
       if (!Array.isArray(list) || list.length === 0) {
         return `resource ${template}: the body's ${arrayField[1]} is not a non-empty list`;
       }
