@@ -25,6 +25,8 @@ export interface HubRequest {
   signal?: AbortSignal;
   /** The Accept header; JSON unless the endpoint answers something else. */
   accept?: string;
+  /** The body's Content-Type: JSON unless the endpoint takes another JSON type (SCIM's). */
+  contentType?: string;
 }
 
 export interface HubResponse {
@@ -94,7 +96,7 @@ export class HubConnection {
     let body: string | undefined;
     if (request.body !== undefined) {
       body = JSON.stringify(request.body);
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = request.contentType ?? 'application/json';
     }
 
     try {

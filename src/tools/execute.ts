@@ -74,8 +74,30 @@ async function buildRequest(
     request.query =
       typeof entry.query === 'function' ? entry.query(args) : pickDefined(args, entry.query);
   }
-  if (entry.body) request.body = pickDefined(args, entry.body);
+  if (entry.body) request.body = await bodyOf(hub, entry, args, signal);
+  if (entry.contentType) request.contentType = entry.contentType;
   return request;
+}
+
+async function bodyOf(
+  hub: HubClient,
+  entry: ToolEntry,
+  args: Args,
+  signal: AbortSignal | undefined,
+): Promise<Record<string, unknown>> {
+  const body = pickDefined(args, entry.body ?? []);
+  const missing = entry.completeFrom?.fields.filter((field) => body[field] === undefined) ?? [];
+  if (entry.completeFrom && missing.length > 0) {
+    const request: HubRequest = { method: 'GET', path: buildPath(entry.completeFrom.path, args) };
+    if (signal) request.signal = signal;
+    // What the write is about to replace: read as it is now.
+    const current = (await hub.request(request, { cache: false })).body as Record<string, unknown>;
+    for (const field of missing) if (current?.[field] !== undefined) body[field] = current[field];
+  }
+  for (const [name, alias] of Object.entries(entry.alsoSentAs ?? {})) {
+    if (body[name] !== undefined) body[alias] = body[name];
+  }
+  return body;
 }
 
 function pickDefined(args: Args, names: readonly string[]): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { group, org, page, pageSize, username } from './schemas.js';
 import { orgUnlessOwnership } from './ownership.js';
+import { group, org, page, pageSize, username } from './schemas.js';
 import { asObject, compact, type Json, pageOf, single } from './shape.js';
 import type { ToolEntry } from './types.js';
 

@@ -64,8 +64,8 @@ export const inviteTools: ToolEntry[] = [
     name: 'bulk_invite',
     title: 'Invite to org',
     description:
-      'Invite Docker IDs or emails to an org, optionally into a team. Inviting owners (role ' +
-      'owner, or the owners team) needs org admin.',
+      'Invite Docker IDs or emails to an org, optionally into a team. Owners (by role or team) ' +
+      'need org admin.',
     input: z.strictObject({
       org,
       invitees: z

@@ -30,7 +30,7 @@ const tokenResource = z
     scopes: z
       .array(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
       .min(1, 'must name at least one scope')
-      .describe('e.g. ["repo-pull"]; within your own grants'),
+      .describe('e.g. ["repo-pull"]'),
   })
   .refine((value) => tokenResourceOf(value.type, value.path) !== undefined, {
     message: TOKEN_PATH_RULE,
@@ -103,8 +103,8 @@ export const orgAccessTokenTools: ToolEntry[] = [
     revealsSecret: true,
     title: 'Create org token',
     description:
-      'Create an org access token (identifier: the org name) for the resources given, each ' +
-      `within your own grants. Its "token" is the secret, shown once: store it now. ${OWNERS_ONLY}`,
+      'Create an org access token (identifier: the org name) for the resources given ' +
+      `(within your grants). Its "token" is the secret, shown once: store it now. ${OWNERS_ONLY}`,
     input: z.strictObject({
       org,
       label,
@@ -127,7 +127,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     title: 'Update org token',
     description:
       "Change an org token's label, description or resources, or (de)activate it. resources " +
-      `replaces the whole list, each within your own grants. ${OWNERS_ONLY}`,
+      `replaces the whole list (within your grants). ${OWNERS_ONLY}`,
     input: z
       .strictObject({
         org,

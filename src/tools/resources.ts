@@ -5,7 +5,7 @@
  * `{name}` takes an argument; `{list[].field}` takes that field of every item of an array
  * argument and yields one resource per item (`delete_images` names several repositories).
  */
-import type { Access, ResourceNeed } from '../policy/types.js';
+import type { ResourceNeed } from '../policy/types.js';
 import { tokenNeeds } from './token-grants.js';
 import type { Args, ResourceTemplate, ToolEntry } from './types.js';
 

@@ -172,6 +172,9 @@ const schemas = z
   .default([USER_SCHEMA])
   .describe('Must include the default');
 
+/** SCIM writes are SCIM documents (RFC 7644), as Docker's docs send them. */
+const SCIM_CONTENT_TYPE = 'application/scim+json';
+
 const userName = z.email('must be an email address (the user is identified by email)');
 
 const name = z.strictObject({
@@ -346,6 +349,7 @@ export const scimTools: ToolEntry[] = [
     method: 'POST',
     path: `${SCIM_PATH}/Users`,
     body: ['schemas', 'userName', 'name'],
+    contentType: SCIM_CONTENT_TYPE,
     identity: 'scim',
     access: 'admin',
     resources: [SCIM],
@@ -362,12 +366,18 @@ export const scimTools: ToolEntry[] = [
     input: z.strictObject({
       id: userId,
       schemas,
+      userName: userName.optional().describe('Read from the Hub if left out'),
       name: name.optional(),
       active: z.boolean().describe('false deactivates (removes) the user'),
     }),
     method: 'PUT',
     path: `${SCIM_PATH}/Users/{id}`,
-    body: ['schemas', 'name', 'active'],
+    body: ['schemas', 'userName', 'name', 'active'],
+    // Docker's current docs read `active`, the 2-beta spec `enabled`: a PUT without the one the
+    // Hub reads deactivates the user, so both carry the same value.
+    alsoSentAs: { active: 'enabled' },
+    completeFrom: { path: `${SCIM_PATH}/Users/{id}`, fields: ['userName'] },
+    contentType: SCIM_CONTENT_TYPE,
     identity: 'scim',
     access: 'admin',
     resources: [SCIM],

@@ -54,6 +54,15 @@ export interface ToolEntry {
   query?: readonly string[] | ((args: Args) => Record<string, unknown>);
   /** Argument names sent as the JSON body. */
   body?: readonly string[];
+  /** Body arguments also sent under another name, with the same value (two spec generations). */
+  alsoSentAs?: Readonly<Record<string, string>>;
+  /** The body's media type when it is not plain JSON (`application/scim+json`). */
+  contentType?: string;
+  /**
+   * Body arguments the Hub requires and the agent may leave out: read from `path` (over the
+   * arguments) just before the call, field by field, from the object it answers.
+   */
+  completeFrom?: { path: string; fields: readonly string[] };
   /**
    * Path parameters that come from the caller's identity rather than the arguments
    * (`get_current_account` reads the username from the credential's token).

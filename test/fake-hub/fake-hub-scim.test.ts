@@ -12,6 +12,7 @@ const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const IDS = SEED.scimUserIds.acme;
+const SCIM_JSON = { contentType: 'application/scim+json' };
 
 interface ListResponse<T = Record<string, unknown>> {
   schemas: string[];
@@ -166,7 +167,11 @@ describe('SCIM users', () => {
       userName: 'zoe@example.com',
       name: { givenName: 'Zoe', familyName: 'Washburne' },
     };
-    const created = await c.json<ScimUser>(`${SCIM}/Users`, TOKEN, { method: 'POST', body });
+    const created = await c.json<ScimUser>(`${SCIM}/Users`, TOKEN, {
+      method: 'POST',
+      body,
+      ...SCIM_JSON,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       userName: 'zoe@example.com',
@@ -179,25 +184,32 @@ describe('SCIM users', () => {
       alice,
     );
     expect(members.body.results.map((m) => m.username)).toContain('zoe');
-    const again = await c.json(`${SCIM}/Users`, TOKEN, { method: 'POST', body });
+    const again = await c.json(`${SCIM}/Users`, TOKEN, { method: 'POST', body, ...SCIM_JSON });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '409' });
     const missing = await c.json(`${SCIM}/Users`, TOKEN, {
       method: 'POST',
       body: { schemas: [USER_SCHEMA] },
+      ...SCIM_JSON,
     });
     expect(missing.status).toBe(400);
+    // Plain JSON is not a SCIM document.
+    const plain = await c.json(`${SCIM}/Users`, TOKEN, {
+      method: 'POST',
+      body: { ...body, userName: 'zed@example.com' },
+    });
+    expect(plain.status).toBe(415);
   });
 
   it('deactivates and reactivates through PUT', async () => {
     const path = `${SCIM}/Users/${IDS.carol}`;
-    const off = await c.json<ScimUser>(path, TOKEN, {
-      method: 'PUT',
-      body: {
-        schemas: [USER_SCHEMA],
-        active: false,
-        name: { givenName: 'Carol', familyName: 'D' },
-      },
+    const put = (body: Record<string, unknown>) =>
+      c.json<ScimUser>(path, TOKEN, { method: 'PUT', body, ...SCIM_JSON });
+    const carol = { schemas: [USER_SCHEMA], userName: 'carol@example.com' };
+    const off = await put({
+      ...carol,
+      active: false,
+      name: { givenName: 'Carol', familyName: 'D' },
     });
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({
@@ -212,14 +224,19 @@ describe('SCIM users', () => {
       TOKEN,
     );
     expect(listed.body.Resources.map((u) => u.id)).toEqual([IDS.carol]);
-    const on = await c.json<ScimUser>(path, TOKEN, {
-      method: 'PUT',
-      body: { schemas: [USER_SCHEMA], active: true },
-    });
+    // The 2-beta spec's `enabled` does the same.
+    const on = await put({ ...carol, enabled: true });
     expect(on.body.active).toBe(true);
     expect(acme?.members.get('carol')).toBe('member');
-    expect((await c.call(path, TOKEN, { method: 'PUT', body: { active: false } })).status).toBe(
-      400,
-    );
+    // As Docker documents it: a PUT without the activation deactivates.
+    expect((await put(carol)).body.active).toBe(false);
+    expect((await put({ ...carol, active: true })).body.active).toBe(true);
+    // userName is required, and must be the user's; schemas too.
+    expect((await put({ schemas: [USER_SCHEMA], active: true })).status).toBe(400);
+    expect((await put({ ...carol, userName: 'x@example.com', active: true })).status).toBe(400);
+    expect((await put({ userName: carol.userName, active: false })).status).toBe(400);
+    expect((await put({ ...carol, active: true, enabled: false })).status).toBe(400);
+    const plain = await c.call(path, TOKEN, { method: 'PUT', body: { ...carol, active: true } });
+    expect(plain.status).toBe(415);
   });
 });

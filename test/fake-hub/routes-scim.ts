@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uuidOf } from './factories.js';
-import { type Reply, scimError, scimReply } from './reply.js';
+import { type Reply, SCIM_CONTENT_TYPE, scimError, scimReply } from './reply.js';
 import { param, type Route, type RouteContext } from './router.js';
 import { parseScimFilter, valuesAt } from './scim-filter.js';
 import { type OrgRecord, removeOrgMember, type ScimUserRecord, type UserRecord } from './state.js';
@@ -159,7 +159,14 @@ function getUser(ctx: RouteContext): Reply {
   return scimReply(scimUserView(org, record, user, ctx.baseUrl));
 }
 
+/** SCIM writes are sent as SCIM documents, as Docker's current docs require. */
 function scimBody(ctx: RouteContext): Record<string, unknown> {
+  const type = String(ctx.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim();
+  if (type !== SCIM_CONTENT_TYPE) {
+    throw scimError(415, `Content-Type must be ${SCIM_CONTENT_TYPE}`, 'invalidSyntax');
+  }
   const body = ctx.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw scimError(400, 'The request body must be a JSON object.', 'invalidSyntax');
@@ -269,10 +276,21 @@ function updateUser(ctx: RouteContext): Reply {
   const org = scimOrg(ctx);
   const { record, user } = scimEntry(ctx, org);
   const body = scimBody(ctx);
+  // The docs require userName on a PUT, and it must be the user's own.
+  if (
+    typeof body.userName !== 'string' ||
+    body.userName.toLowerCase() !== user.email.toLowerCase()
+  ) {
+    throw scimError(400, "userName is required and must be the user's email", 'invalidValue');
+  }
   const fullName = fullNameOf(body);
-  const activeField = body.active ?? body.enabled;
-  if (activeField !== undefined && typeof activeField !== 'boolean') {
+  // As the real Hub: a PUT that leaves the activation out deactivates the user.
+  const activeField = body.active ?? body.enabled ?? false;
+  if (typeof activeField !== 'boolean') {
     throw scimError(400, 'active must be a boolean', 'invalidValue');
+  }
+  if (body.active !== undefined && body.enabled !== undefined && body.active !== body.enabled) {
+    throw scimError(400, 'active and enabled disagree', 'invalidValue');
   }
   if (activeField === false && record.active) {
     const owners = [...org.members.values()].filter((r) => r === 'owner').length;

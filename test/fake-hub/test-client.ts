@@ -1,14 +1,21 @@
 import type { FakeHub } from './types.js';
 
+/** A body object is sent as JSON, with `contentType` (application/json by default). */
+export interface RequestSpec {
+  method?: string;
+  body?: unknown;
+  contentType?: string;
+}
+
 /** Thin fetch helpers for the fake's own tests. */
 export interface TestClient {
   /** A raw request; a body object is sent as JSON. */
-  call(path: string, token?: string, init?: { method?: string; body?: unknown }): Promise<Response>;
+  call(path: string, token?: string, init?: RequestSpec): Promise<Response>;
   /** The status and parsed JSON body (undefined when empty). */
   json<T = Record<string, unknown>>(
     path: string,
     token?: string,
-    init?: { method?: string; body?: unknown },
+    init?: RequestSpec,
   ): Promise<{ status: number; body: T; headers: Headers }>;
   /** Exchanges identifier + secret at /v2/auth/token and returns the JWT. */
   login(secret: string, identifier?: string): Promise<string>;
@@ -20,14 +27,14 @@ export function testClient(hub: FakeHub): TestClient {
     if (token) headers.set('Authorization', `Bearer ${token}`);
     const request: RequestInit = { method: init.method ?? 'GET', headers };
     if (init.body !== undefined) {
-      headers.set('Content-Type', 'application/json');
+      headers.set('Content-Type', init.contentType ?? 'application/json');
       request.body = JSON.stringify(init.body);
     }
     return fetch(`${hub.url}${path}`, request);
   };
   return {
     call,
-    async json<T>(path: string, token?: string, init?: { method?: string; body?: unknown }) {
+    async json<T>(path: string, token?: string, init?: RequestSpec) {
       const res = await call(path, token, init);
       const text = await res.text();
       return {

@@ -40,6 +40,29 @@ describe('SCIM tools', () => {
     expect(h.audit.at(-1)).toMatchObject({ resources: ['scim:acme'], decision: 'allow' });
   });
 
+  it('send writes as SCIM documents, the activation under both names, userName as given', async () => {
+    const result = await h.call('scim_update_user', {
+      id: carol,
+      userName: 'carol@example.com',
+      active: false,
+    });
+    expect(result.isError, result.text).toBe(false);
+    // userName given: no read first, one PUT.
+    expect(h.hub.requests.map((r) => r.method)).toEqual(['PUT']);
+    const [put] = h.hub.requests;
+    expect(put?.headers['content-type']).toBe('application/scim+json');
+    expect(put?.body).toEqual({
+      schemas: [USER_SCHEMA],
+      userName: 'carol@example.com',
+      active: false,
+      enabled: false,
+    });
+    expect((await h.call('scim_update_user', { id: carol, active: true })).isError).toBe(false);
+    const created = await h.call('scim_create_user', { userName: 'yara@example.com' });
+    expect(created.isError, created.text).toBe(false);
+    expect(h.hub.requests.at(-1)?.headers['content-type']).toBe('application/scim+json');
+  });
+
   it('deactivate a user with active false, and bring them back with active true', async () => {
     const off = await h.call('scim_update_user', { id: carol, active: false });
     expect(off.isError, off.text).toBe(false);

@@ -163,14 +163,18 @@ export const scimCases: ToolCase[] = [
     as: 'alice',
     scim: true,
     args: { id: carol, name: { givenName: 'Carol', familyName: 'Marvel' }, active: true },
+    // userName left out: read first, because a PUT must carry it.
     requests: [
+      { method: 'GET', path: `${SCIM}/Users/${carol}`, identity: 'scim' },
       {
         method: 'PUT',
         path: `${SCIM}/Users/${carol}`,
         body: {
           schemas: [USER_SCHEMA],
+          userName: 'carol@example.com',
           name: { givenName: 'Carol', familyName: 'Marvel' },
           active: true,
+          enabled: true,
         },
         identity: 'scim',
       },
