@@ -120,7 +120,7 @@ export const accessTokenTools: ToolEntry[] = [
     name: 'delete_personal_access_token',
     title: 'Delete PAT',
     description:
-      "Delete a personal access token for good (deactivating can be undone). Deleting hubgate's " +
+      "Delete a personal access token (deactivating can be undone). Deleting hubgate's " +
       `own token cuts this agent off. ${USER_ONLY}`,
     input: z.strictObject({ uuid: tokenUuid }),
     method: 'DELETE',

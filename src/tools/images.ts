@@ -98,7 +98,7 @@ export const imageTools: ToolEntry[] = [
     title: 'Delete images',
     description:
       'Delete images by digest, tags included. Active or tagged ones are refused with warnings: ' +
-      `resend them in ignore_warnings. Try dry_run first. Needs repository admin. ${PLAN_NOTE}`,
+      `resend them in ignore_warnings. Try dry_run first. ${PLAN_NOTE}`,
     input: z.strictObject({
       namespace,
       manifests: z

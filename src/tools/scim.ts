@@ -344,7 +344,7 @@ export const scimTools: ToolEntry[] = [
     title: 'SCIM: provision user',
     description:
       'Provision a user by email (userName): an existing Docker account with it ' +
-      `joins (taking a seat), else one is created. 409 if already provisioned. ${TOKEN_NOTE}`,
+      `joins, else one is created. 409 if already provisioned. ${TOKEN_NOTE}`,
     input: z.strictObject({ schemas, userName, name: name.optional() }),
     method: 'POST',
     path: `${SCIM_PATH}/Users`,
@@ -360,9 +360,8 @@ export const scimTools: ToolEntry[] = [
     name: 'scim_update_user',
     title: 'SCIM: update user',
     description:
-      "Change a user's name or (de)activate them: active false removes them from the org. " +
-      'active is required (a PUT without it deactivates). A name left out is kept. ' +
-      TOKEN_NOTE,
+      "Change a user's name or (de)activate them: active false removes them from the org. A " +
+      `name left out is kept. ${TOKEN_NOTE}`,
     input: z.strictObject({
       id: userId,
       schemas,

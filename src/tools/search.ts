@@ -11,9 +11,11 @@ export const searchTools: ToolEntry[] = [
     name: 'search_catalog',
     title: 'Search Docker Hub',
     description:
-      "Search Docker Hub's public images by keyword, best match first. Undocumented upstream.",
+      "Search Docker Hub's public images (or extensions, plugins) by keyword, best match first.",
     input: z.strictObject({
       query: z.string().min(1, 'must not be empty').max(255),
+      // The v4 search also finds Desktop extensions and Engine plugins, which are not images.
+      type: z.enum(['image', 'extension', 'plugin']).default('image'),
       badges: list(['official', 'verified_publisher', 'open_source']),
       architectures: z
         .array(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be an architecture name like "arm64"'))
@@ -31,6 +33,7 @@ export const searchTools: ToolEntry[] = [
     // The search service pages by offset: turn page/page_size into from/size.
     query: (args) => ({
       query: args.query,
+      type: args.type,
       badges: args.badges,
       architectures: args.architectures,
       operating_systems: args.operating_systems,

@@ -42,7 +42,8 @@ export function tagSummary(value: unknown): Json {
   );
   const platforms = images
     .map((image) => [image.os, image.architecture, image.variant].filter(Boolean).join('/'))
-    .filter(Boolean);
+    // Attestation manifests (SBOM, provenance) are listed as unknown/unknown: not a platform.
+    .filter((platform) => platform && platform !== 'unknown/unknown');
   return compact({
     name: tag.name,
     digest: tag.digest ?? (images.length === 1 ? images[0]?.digest : undefined),
@@ -58,6 +59,7 @@ export function searchResultSummary(value: unknown): Json {
   const item = asObject(value);
   return compact({
     name: item.name,
+    type: item.type,
     description: item.short_description || undefined,
     badge: item.badge && item.badge !== 'none' ? item.badge : undefined,
     star_count: item.star_count,

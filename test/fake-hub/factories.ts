@@ -28,6 +28,11 @@ export interface Platform {
 
 export const AMD64: Platform = { os: 'linux', architecture: 'amd64', variant: null };
 export const ARM64: Platform = { os: 'linux', architecture: 'arm64', variant: 'v8' };
+/**
+ * BuildKit's attestation manifests (SBOM, provenance) sit in a multi-platform index beside the
+ * images, and the Hub lists them with os and architecture "unknown".
+ */
+export const ATTESTATION: Platform = { os: 'unknown', architecture: 'unknown', variant: null };
 
 export interface NewTag {
   name: string;

@@ -273,11 +273,24 @@ describe('rate limits', () => {
 
 describe('other routes', () => {
   it('searches public repositories and rejects a missing query', async () => {
-    const res = await call('/api/search/v4?query=NGINX');
-    const body = (await res.json()) as { total: number; results: Array<Record<string, unknown>> };
+    type Found = { total: number; results: Array<Record<string, unknown>> };
+    const res = await call('/api/search/v4?query=NGINX&type=image');
+    const body = (await res.json()) as Found;
     expect(body.total).toBe(1);
-    expect(body.results[0]).toMatchObject({ name: 'library/nginx', badge: 'official' });
+    expect(body.results[0]).toMatchObject({
+      name: 'library/nginx',
+      type: 'image',
+      badge: 'official',
+    });
     expect(typeof body.results[0]?.pull_count).toBe('string');
+    // Without a type, as the real v4 search: extensions and plugins mixed in by popularity.
+    const mixed = (await (await call('/api/search/v4?query=nginx')).json()) as Found;
+    expect(mixed.results.map((r) => r.type).sort()).toEqual(['extension', 'image', 'plugin']);
+    const pulls = mixed.results.map((r) => Number(r.pull_count));
+    expect(pulls).toEqual([...pulls].sort((a, b) => b - a));
+    const plugins = (await (await call('/api/search/v4?query=nginx&type=plugin')).json()) as Found;
+    expect(plugins.results.map((r) => r.name)).toEqual(['docker/nginx-log-plugin']);
+    expect((await call('/api/search/v4?query=nginx&type=helm')).status).toBe(400);
     expect((await call('/api/search/v4')).status).toBe(400);
   });
 

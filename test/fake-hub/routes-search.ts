@@ -26,6 +26,39 @@ function compareBy(key: SortKey, descending: boolean) {
   };
 }
 
+/**
+ * What else the v4 search finds beside images, as the real one does without a `type`: Docker
+ * Desktop extensions and Engine plugins, which an agent cannot pull as images.
+ */
+const NON_IMAGES = [
+  { name: 'nginxinc/nginx-dashboard-extension', type: 'extension', pulls: 90_000_000 },
+  { name: 'docker/nginx-log-plugin', type: 'plugin', pulls: 80_000_000 },
+  { name: 'vieux/sshfs', type: 'plugin', pulls: 5_000_000 },
+] as const;
+
+function nonImageView(item: (typeof NON_IMAGES)[number]): unknown {
+  const [namespace = ''] = item.name.split('/');
+  return {
+    id: item.name,
+    name: item.name,
+    slug: item.name,
+    type: item.type,
+    publisher: { id: namespace, name: namespace },
+    created_at: '2024-01-01T00:00:00Z',
+    updated_at: '2024-06-01T00:00:00Z',
+    short_description: `A Docker ${item.type}`,
+    badge: 'none',
+    star_count: 0,
+    pull_count: String(item.pulls),
+    operating_systems: [],
+    architectures: [],
+    logo_url: {},
+    extension_reviewed: item.type === 'extension',
+  };
+}
+
+const TYPES = ['image', 'extension', 'plugin'];
+
 function search(ctx: RouteContext): Reply {
   const { query } = ctx;
   const text = query.get('query');
@@ -43,18 +76,30 @@ function search(ctx: RouteContext): Reply {
     .filter((b) => b !== '');
   const type = query.get('type');
 
+  const types = (type ?? '').split(',').filter((t) => t !== '');
+  if (types.some((t) => !TYPES.includes(t))) {
+    throw badRequest('type', 'type must be image, extension or plugin');
+  }
+  const wants = (t: string) => types.length === 0 || types.includes(t);
+
   const needle = text.trim().toLowerCase();
-  const matches = ctx.state.repos
+  const images = ctx.state.repos
     .filter((r) => !r.is_private)
     .filter((r) => `${r.namespace}/${r.name}`.toLowerCase().includes(needle))
     .filter((r) => badges.length === 0 || badges.includes(badgeOf(r)))
-    // Every stored repository is an image; plugins and extensions find nothing.
-    .filter(() => type === null || type === '' || type === 'image')
+    .filter(() => wants('image'))
     // Without a sort the Hub ranks by relevance; popularity is the stand-in here.
-    .sort(compareBy(sortKey ?? byPulls, order === 'desc'));
+    .sort(compareBy(sortKey ?? byPulls, order === 'desc'))
+    .map((r) => ({ pulls: r.pull_count, view: () => searchView(ctx.state, r) }));
+  const others = NON_IMAGES.filter((item) => wants(item.type))
+    .filter((item) => item.name.includes(needle) && badges.length === 0)
+    .map((item) => ({ pulls: item.pulls, view: () => nonImageView(item) }));
+  // Other kinds mix in by popularity, as the real search interleaves them.
+  const matches =
+    others.length === 0 ? images : [...images, ...others].sort((a, b) => b.pulls - a.pulls);
   return ok({
     total: matches.length,
-    results: matches.slice(from, from + size).map((r) => searchView(ctx.state, r)),
+    results: matches.slice(from, from + size).map((m) => m.view()),
   });
 }
 

@@ -11,6 +11,7 @@ import {
 import {
   AMD64,
   ARM64,
+  ATTESTATION,
   addManifest,
   addRepo,
   addTag,
@@ -430,8 +431,16 @@ function seedRepos(state: HubState): void {
   for (let minor = 0; minor <= 21; minor++) {
     addTag(state, nginx, { name: `1.${minor}`, pushedAt: seedTime(minor) });
   }
-  addTag(state, nginx, { name: '1.27', pushedAt: seedTime(60), platforms: [AMD64, ARM64] });
-  addTag(state, nginx, { name: 'alpine', pushedAt: seedTime(61), platforms: [AMD64, ARM64] });
+  addTag(state, nginx, {
+    name: '1.27',
+    pushedAt: seedTime(60),
+    platforms: [AMD64, ARM64, ATTESTATION],
+  });
+  addTag(state, nginx, {
+    name: 'alpine',
+    pushedAt: seedTime(61),
+    platforms: [AMD64, ARM64, ATTESTATION],
+  });
   addTag(state, nginx, { name: 'latest', pushedAt: seedTime(62), platforms: [AMD64, ARM64] });
 
   const alpine = addRepo(state, {

@@ -9,11 +9,22 @@ export const searchAccountCases: ToolCase[] = [
       {
         method: 'GET',
         path: '/api/search/v4',
-        query: { query: 'alpine', sort: 'pull_count', order: 'desc', from: '0', size: '5' },
+        query: {
+          query: 'alpine',
+          type: 'image',
+          sort: 'pull_count',
+          order: 'desc',
+          from: '0',
+          size: '5',
+        },
         identity: 'none',
       },
     ],
-    result: { items: [{ name: 'library/alpine', badge: 'official' }], page: 1, page_size: 5 },
+    result: {
+      items: [{ name: 'library/alpine', type: 'image', badge: 'official' }],
+      page: 1,
+      page_size: 5,
+    },
     refused: { args: { query: 'alpine', badges: ['gold'] }, message: 'badges.0:' },
   },
   {
