@@ -152,6 +152,7 @@ function describeResponse(
 export function hubMessageOf(body: unknown): { message?: string; txnid?: string } {
   if (typeof body === 'string') {
     const text = body.trim();
+    if (HTML.test(text)) return { message: htmlPageMessage(text) };
     return text ? { message: truncate(text, 300) } : {};
   }
   if (!body || typeof body !== 'object') return {};
@@ -162,12 +163,32 @@ export function hubMessageOf(body: unknown): { message?: string; txnid?: string 
     if (typeof value === 'string' && value && !texts.includes(value)) texts.push(value);
   }
   const errinfo = record.errinfo;
-  if (errinfo && typeof errinfo === 'object' && Object.keys(errinfo).length > 0) {
-    texts.push(JSON.stringify(errinfo));
-  }
-  const txnid = typeof record.txnid === 'string' ? record.txnid : undefined;
+  const explained =
+    errinfo && typeof errinfo === 'object'
+      ? Object.entries(errinfo).filter(([key]) => !key.startsWith(CALL_BOOKKEEPING))
+      : [];
+  if (explained.length > 0) texts.push(JSON.stringify(Object.fromEntries(explained)));
+  const callTxnid = (errinfo as Record<string, unknown> | undefined)?.api_call_txnid;
+  const txnid =
+    typeof record.txnid === 'string'
+      ? record.txnid
+      : typeof callTxnid === 'string'
+        ? callTxnid
+        : undefined;
   const message = texts.length ? truncate(texts.join(' '), 500) : undefined;
   return { ...(message ? { message } : {}), ...(txnid ? { txnid } : {}) };
+}
+
+/** errinfo's `api_call_name`, `api_call_start`…: the Hub's own bookkeeping, no explanation. */
+const CALL_BOOKKEEPING = 'api_call_';
+
+/** A proxy's or a CDN's error page where the API answers JSON. */
+const HTML = /^(?:<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])/i;
+
+/** `an HTML page ("502 Bad Gateway")`: the page's title at most, never its markup. */
+function htmlPageMessage(html: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.replace(/\s+/g, ' ').trim();
+  return title ? `an HTML page ("${truncate(title, 100)}")` : 'an HTML page';
 }
 
 function truncate(text: string, max: number): string {

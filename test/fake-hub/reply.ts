@@ -30,23 +30,39 @@ export function txnid(): string {
   return randomBytes(16).toString('hex');
 }
 
+/**
+ * The real Hub's `{message, errinfo}` errors carry its own call bookkeeping in errinfo
+ * (`api_call_*`) beside what explains the error; the fake sends both, as the Hub does.
+ */
+function errorBody(message: string, errinfo: Record<string, string>) {
+  const id = txnid();
+  return {
+    txnid: id,
+    message,
+    errinfo: {
+      ...errinfo,
+      api_call_docker_id: '',
+      api_call_name: 'FakeHubCall',
+      api_call_start: new Date().toISOString(),
+      api_call_txnid: id,
+    },
+  };
+}
+
 /** The Hub's 404 looks the same for a missing and for a hidden resource. */
 export function notFound(errinfo: Record<string, string>): ReplyError {
-  return new ReplyError({
-    status: 404,
-    body: { txnid: txnid(), message: 'object not found', errinfo },
-  });
+  return new ReplyError({ status: 404, body: errorBody('object not found', errinfo) });
 }
 
 export function badRequest(field: string, reason: string): ReplyError {
   return new ReplyError({
     status: 400,
-    body: { txnid: txnid(), message: `invalid request: ${reason}`, errinfo: { field, reason } },
+    body: errorBody(`invalid request: ${reason}`, { field, reason }),
   });
 }
 
 export function conflict(message: string, errinfo: Record<string, string>): ReplyError {
-  return new ReplyError({ status: 409, body: { txnid: txnid(), message, errinfo } });
+  return new ReplyError({ status: 409, body: errorBody(message, errinfo) });
 }
 
 export function unauthorized(detail: string): ReplyError {
