@@ -1,16 +1,24 @@
 /** `hubgate check`: validate the policy and show what each agent may do. */
 import type { Config } from '../config/types.js';
+import { weakKeysIn } from '../http/keys.js';
 import { catalog } from '../tools/index.js';
 import { visibleTools } from '../tools/visible.js';
 
 export function describeConfig(config: Config): string {
   const lines = [`${config.source ?? 'built-in default (no config file)'}: valid`];
+  const weak = weakKeysIn(config);
   for (const agent of config.agents.values()) {
     const marks = [agent.name === config.defaultAgent ? 'default' : undefined].filter(Boolean);
     lines.push('', `agent ${agent.name}${marks.length ? ` (${marks.join(', ')})` : ''}`);
     lines.push(`  credential: ${agent.credential ?? 'none (anonymous)'}`);
     if (agent.scimCredential) lines.push(`  scim credential: ${agent.scimCredential}`);
     lines.push(`  keys: ${agent.keys.length}`);
+    for (const { index } of weak.filter((found) => found.agent === agent.name)) {
+      lines.push(
+        `  WARNING: keys[${index}] is a well-known weak key that anyone can guess (the key itself ` +
+          'is not shown); make a new one with hubgate key',
+      );
+    }
     lines.push(
       `  grants: ${agent.grants.length ? agent.grants.map((g) => `${g.resource}=${g.access}`).join(', ') : 'none (every call is refused)'}`,
     );

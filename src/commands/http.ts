@@ -8,7 +8,7 @@ import { auditSinkFor } from '../audit/sinks.js';
 import { ConfigError } from '../config/load.js';
 import { resolveConfig } from '../config/resolve.js';
 import { createGateway } from '../gateway/gateway.js';
-import { anyAgentHasKeys } from '../http/keys.js';
+import { anyAgentHasKeys, weakKeysIn } from '../http/keys.js';
 import { HubgateMetrics } from '../http/metrics.js';
 import { createHttpService } from '../http/service.js';
 import { createLogger } from '../log.js';
@@ -55,6 +55,12 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
     logger.warn(
       { host: options.host },
       'hubgate http is bound beyond loopback: put TLS in front of it (a reverse proxy), or agent keys and tool results cross the network in clear text',
+    );
+  }
+  for (const { agent, index } of weakKeysIn(config)) {
+    logger.warn(
+      { agent, keyIndex: index },
+      'an agent key is a well-known weak key that anyone can guess: make a new one with hubgate key',
     );
   }
   if (options.allowAnonymous !== undefined) {

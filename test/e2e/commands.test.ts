@@ -94,6 +94,26 @@ describe('hubgate check', () => {
     expect(stdout).not.toContain('WARNING');
   });
 
+  it('warns about a key anyone can guess, without showing it, and not about the examples', async () => {
+    const weak = `sha256:${createHash('sha256').update('test').digest('hex')}`;
+    const config = file(
+      'weak-key.yaml',
+      `agents:\n  bot:\n    keys: ["${weak}"]\n    grants: [{ resource: catalog, access: read }]\n`,
+    );
+    const { code, stdout } = await hubgate(['check', '--config', config]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('  WARNING: keys[0] is a well-known weak key that anyone can guess');
+    expect(stdout).not.toMatch(/"test"/);
+    const examples = fileURLToPath(new URL('../../examples/http-service.yaml', import.meta.url));
+    const shipped = await hubgate(['check', '--config', examples], {
+      MYORG_CI_TOKEN: 'x',
+      DOCKER_HUB_USERNAME: 'me',
+      DOCKER_HUB_TOKEN: 'y',
+    });
+    expect(shipped.code, shipped.stderr).toBe(0);
+    expect(shipped.stdout).not.toContain('weak key');
+  });
+
   it('warns loudly about an agent that can mint a personal access token', async () => {
     const { code, stdout } = await hubgate(['check', '--grant', 'account=admin']);
     expect(code).toBe(0);
