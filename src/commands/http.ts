@@ -4,10 +4,9 @@
  * closes sessions and the audit log, and exits 0.
  */
 
-import { auditSinkFor } from '../audit/sinks.js';
 import { ConfigError } from '../config/load.js';
 import { resolveConfig } from '../config/resolve.js';
-import { createGateway } from '../gateway/gateway.js';
+import { createGateway, openAuditSink } from '../gateway/gateway.js';
 import { anyAgentHasKeys, weakKeysIn } from '../http/keys.js';
 import { HubgateMetrics } from '../http/metrics.js';
 import { createHttpService } from '../http/service.js';
@@ -45,7 +44,7 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
     logger,
     ...gatewayOptionsOf(options, env),
     observeHubStatus: (status) => metrics.hubResponse(status),
-    audit: metrics.countingSink(auditSinkFor(config.auditFile, logger)),
+    audit: metrics.countingSink(openAuditSink(config, logger)),
     defaultCallsPerMinute: options.defaultCallsPerMinute,
   });
   const service = createHttpService(options, { gateway, metrics, logger });

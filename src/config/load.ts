@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Grant } from '../policy/types.js';
 import { type InterpolationProblem, interpolate } from './interpolate.js';
@@ -146,6 +146,7 @@ function toConfig(file: ConfigFile, source: string): Config {
   const config: Config = { source, credentials, agents };
   if (defaultAgent) config.defaultAgent = defaultAgent;
   if (file.hub?.url) config.hubUrl = file.hub.url;
-  if (file.audit?.file) config.auditFile = file.audit.file;
+  // Relative to the config file, not to wherever the host started hubgate (Claude Desktop: `/`).
+  if (file.audit?.file) config.auditFile = resolve(dirname(source), file.audit.file);
   return config;
 }

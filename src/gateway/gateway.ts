@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { type AuditSink, auditSinkFor } from '../audit/sinks.js';
+import { ConfigError } from '../config/load.js';
 import { createReloader, type Reloader } from '../config/reload.js';
 import { ConfigStore } from '../config/store.js';
 import type { Config } from '../config/types.js';
@@ -71,6 +72,21 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/**
+ * The config's audit sink, opened now: an audit file that cannot be appended to stops hubgate
+ * before it serves anything, with an error that names the field to fix.
+ */
+export function openAuditSink(config: Config, logger: Logger): AuditSink {
+  try {
+    return auditSinkFor(config.auditFile, logger);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(config.source ?? 'configuration', [
+      `audit.file: ${config.auditFile} cannot be opened for appending (${code})`,
+    ]);
+  }
+}
+
 export function createGateway(config: Config, options: GatewayOptions): Gateway {
   const { logger } = options;
   const entries = options.catalog ?? fullCatalog;
@@ -88,7 +104,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
       }),
       options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs },
     );
-  const audit = options.audit ?? auditSinkFor(config.auditFile, logger);
+  const audit = options.audit ?? openAuditSink(config, logger);
   const { defaultCallsPerMinute } = options;
   const limiter =
     defaultCallsPerMinute === undefined

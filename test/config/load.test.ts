@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { ConfigError, formatPath, loadConfigFile, parseConfig } from '../../src/config/load.js';
@@ -60,7 +60,8 @@ describe('parseConfig', () => {
     const config = parseConfig(example, 'hubgate.yaml', env, toolNames);
     expect(config.hubUrl).toBe('https://hub.docker.com');
     expect(config.defaultAgent).toBe('ci-bot');
-    expect(config.auditFile).toBe('./hubgate-audit.ndjson');
+    // Relative to the config file's folder (here the working directory's).
+    expect(config.auditFile).toBe(resolve('hubgate-audit.ndjson'));
     expect(config.credentials.get('me')).toEqual({
       kind: 'hub',
       name: 'me',
@@ -248,5 +249,25 @@ describe('defaultConfig and selectAgent', () => {
     expect(selectAgent(config, 'b')).toBe('b');
     expect(() => selectAgent(config, undefined)).toThrow(/several agents \(a, b\) and none chosen/);
     expect(() => selectAgent(config, 'c')).toThrow(/no agent named "c" \(agents: a, b\)/);
+  });
+});
+
+describe('audit.file', () => {
+  const agents = 'agents: { a: { grants: [{ resource: catalog, access: read }] } }\n';
+  it('is relative to the folder of the config file, not to where hubgate was started', () => {
+    const config = parseConfig(
+      `${agents}audit: { file: logs/audit.ndjson }\n`,
+      '/etc/hubgate/hubgate.yaml',
+      {},
+      toolNames,
+    );
+    expect(config.auditFile).toBe('/etc/hubgate/logs/audit.ndjson');
+    const absolute = parseConfig(
+      `${agents}audit: { file: /var/log/a.ndjson }\n`,
+      '/etc/hubgate/h.yaml',
+      {},
+      toolNames,
+    );
+    expect(absolute.auditFile).toBe('/var/log/a.ndjson');
   });
 });

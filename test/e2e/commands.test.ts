@@ -114,6 +114,24 @@ describe('hubgate check', () => {
     expect(shipped.stdout).not.toContain('weak key');
   });
 
+  it('refuses to serve when the audit file cannot be opened, naming audit.file', async () => {
+    const config = file(
+      'bad-audit.yaml',
+      'agents:\n  bot:\n    grants: [{ resource: catalog, access: read }]\naudit: { file: no-such-dir/a.ndjson }\n',
+    );
+    const failed = await exec(process.execPath, [cli, '--config', config], {
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 10_000,
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain(
+      `audit.file: ${join(dir, 'no-such-dir/a.ndjson')} cannot be opened for appending (ENOENT)`,
+    );
+  });
+
   it('warns loudly about an agent that can mint a personal access token', async () => {
     const { code, stdout } = await hubgate(['check', '--grant', 'account=admin']);
     expect(code).toBe(0);
