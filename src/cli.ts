@@ -38,14 +38,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       const { describeConfig } = await import('./commands/check.js');
       const { resolveConfig } = await import('./config/resolve.js');
       const { toolNames } = await import('./tools/index.js');
-      process.stdout.write(describeConfig(resolveConfig(command.options, env, toolNames)));
+      // check never calls the Hub: secrets not exported yet are warnings, not errors.
+      const config = resolveConfig(command.options, env, toolNames, { unsetVariables: 'warn' });
+      process.stdout.write(describeConfig(config));
       return;
     }
     case 'explain': {
       const { explainCall } = await import('./commands/explain.js');
       const { resolveConfig, selectAgent } = await import('./config/resolve.js');
       const { toolNames } = await import('./tools/index.js');
-      const config = resolveConfig(command.options, env, toolNames);
+      const config = resolveConfig(command.options, env, toolNames, { unsetVariables: 'warn' });
       const agent = selectAgent(config, command.options.agent);
       process.stdout.write(explainCall(config, agent, command.options.tool, command.options.args));
       return;

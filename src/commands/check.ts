@@ -6,6 +6,9 @@ import { visibleTools } from '../tools/visible.js';
 
 export function describeConfig(config: Config): string {
   const lines = [`${config.source ?? 'built-in default (no config file)'}: valid`];
+  for (const warning of config.warnings ?? []) {
+    lines.push(`  WARNING: ${warning} (needed to serve; check and explain go on without it)`);
+  }
   const weak = weakKeysIn(config);
   for (const agent of config.agents.values()) {
     const marks = [agent.name === config.defaultAgent ? 'default' : undefined].filter(Boolean);

@@ -7,6 +7,8 @@
 export interface InterpolationProblem {
   path: (string | number)[];
   message: string;
+  /** An unset variable: an error when serving; for commands that never call the Hub, a warning. */
+  unset?: true;
 }
 
 const VARIABLE = /\$(\$?)\{([^}]*)\}/g;
@@ -27,8 +29,9 @@ export function interpolate(
       }
       const replacement = env[name];
       if (replacement === undefined) {
-        problems.push({ path, message: `environment variable ${name} is not set` });
-        return '';
+        problems.push({ path, message: `environment variable ${name} is not set`, unset: true });
+        // Left as written: a command that goes on without it (check, explain) sees `${NAME}`.
+        return match;
       }
       return replacement;
     });

@@ -37,10 +37,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
  * `toolNames` are the names `tools.allow` and `tools.deny` may list: the catalog's, passed in so
  * that config stays below the catalog in the layers.
  */
+/**
+ * `unsetVariables: 'warn'` is for commands that never call the Hub (check, explain): a secret
+ * the operator has not exported yet is a warning on the config, not an error.
+ */
+export interface ParseOptions {
+  unsetVariables?: 'error' | 'warn';
+}
+
 export function loadConfigFile(
   file: string,
   env: NodeJS.ProcessEnv,
   toolNames: ReadonlySet<string>,
+  options: ParseOptions = {},
 ): Config {
   let text: string;
   try {
@@ -51,7 +60,7 @@ export function loadConfigFile(
       code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`,
     ]);
   }
-  return parseConfig(text, file, env, toolNames);
+  return parseConfig(text, file, env, toolNames, options);
 }
 
 export function parseConfig(
@@ -59,19 +68,23 @@ export function parseConfig(
   source: string,
   env: NodeJS.ProcessEnv,
   toolNames: ReadonlySet<string>,
+  options: ParseOptions = {},
 ): Config {
   const document = parseByExtension(text, source);
-  const problems: InterpolationProblem[] = [];
-  const interpolated = interpolate(document, env, problems);
-  if (problems.length > 0) {
-    throw new ConfigError(
-      source,
-      problems.map((problem) => `${formatPath(problem.path) || '(top level)'}: ${problem.message}`),
-    );
-  }
+  const found: InterpolationProblem[] = [];
+  const interpolated = interpolate(document, env, found);
+  const describe = (problem: InterpolationProblem) =>
+    `${formatPath(problem.path) || '(top level)'}: ${problem.message}`;
+  const tolerated = (problem: InterpolationProblem) =>
+    problem.unset === true && options.unsetVariables === 'warn';
+  const problems = found.filter((problem) => !tolerated(problem));
+  if (problems.length > 0) throw new ConfigError(source, problems.map(describe));
   const parsed = configSchema(toolNames).safeParse(interpolated ?? {});
   if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
-  return toConfig(parsed.data, source);
+  const config = toConfig(parsed.data, source);
+  const warnings = found.filter(tolerated).map(describe);
+  if (warnings.length > 0) config.warnings = warnings;
+  return config;
 }
 
 function parseByExtension(text: string, source: string): unknown {

@@ -1,15 +1,16 @@
 /** Which config applies (file or built-in default) and which agent a stdio session acts as. */
 import { defaultConfig } from './defaults.js';
-import { ConfigError, loadConfigFile } from './load.js';
+import { ConfigError, loadConfigFile, type ParseOptions } from './load.js';
 import type { Config, PolicySource } from './types.js';
 
 export function resolveConfig(
   source: PolicySource,
   env: NodeJS.ProcessEnv,
   toolNames: ReadonlySet<string>,
+  options: ParseOptions = {},
 ): Config {
   return source.configFile
-    ? loadConfigFile(source.configFile, env, toolNames)
+    ? loadConfigFile(source.configFile, env, toolNames, options)
     : defaultConfig(env, source.grants);
 }
 

@@ -39,6 +39,8 @@ export interface Config {
   /** The stdio agent when none is named; undefined when the file has several and names none. */
   defaultAgent?: string;
   auditFile?: string;
+  /** What a lenient load let pass (an unset variable), for `hubgate check` to show. */
+  warnings?: string[];
 }
 
 /** Where the policy comes from: a file, or the built-in default agent with optional --grant. */

@@ -80,8 +80,33 @@ describe('hubgate check', () => {
     expect(stderr).toBe(
       `hubgate: invalid configuration\n${bad}: agents.ci-bot.grants[0].access: must be read, write or admin\n`,
     );
+    // check never calls the Hub: a secret not exported yet is a warning there...
     const missingVar = await hubgate(['check', '--config', policy]);
-    expect(missingVar.stderr).toContain(
+    expect(missingVar.code).toBe(0);
+    expect(missingVar.stdout).toContain(
+      '  WARNING: credentials.me.secret: environment variable ALICE_PAT is not set',
+    );
+    const explained = await hubgate([
+      'explain',
+      '--config',
+      policy,
+      '--tool',
+      'get_repository',
+      '--args',
+      '{"namespace":"myorg","repository":"app-x"}',
+    ]);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toMatch(/^allow: get_repository for agent ci-bot/);
+    // ...and an error where it would be used: serving.
+    const served = await exec(process.execPath, [cli, '--config', policy], {
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 10_000,
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(served?.code).toBe(1);
+    expect(served?.stderr).toContain(
       `${policy}: credentials.me.secret: environment variable ALICE_PAT is not set`,
     );
   });
