@@ -180,6 +180,13 @@ export function parseHubUrl(value: string): URL {
       `The Docker Hub URL "${value}" must not carry a query, a fragment or credentials.`,
     );
   }
+  // Every request path starts with /v2 (or /api): a base URL ending in it would send /v2/v2/...
+  if (/\/(?:v2|api)\/?$/.test(url.pathname)) {
+    throw new Error(
+      `The Docker Hub URL "${value}" must be the base URL, without ${url.pathname.replace(/\/$/, '')} ` +
+        `(e.g. ${DEFAULT_HUB_URL}): hubgate adds the API paths itself.`,
+    );
+  }
   return url;
 }
 
