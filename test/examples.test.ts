@@ -1,6 +1,7 @@
 /** Every example config is one `hubgate check` accepts, and gives its agents what it says. */
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../src/config/load.js';
@@ -38,5 +39,36 @@ describe('examples/', () => {
     expect(can('get_tag', 'repo:library/nginx', 'read')).toBe(true);
     expect(can('create_repository', 'repo:library/nginx', 'write')).toBe(false);
     expect(can('update_immutable_tags', 'repo:myorg/app-api', 'admin')).toBe(false);
+  });
+});
+
+describe('mcp.json.example', () => {
+  const example = JSON.parse(
+    readFileSync(fileURLToPath(new URL('../mcp.json.example', import.meta.url)), 'utf8'),
+  ) as { mcpServers: Record<string, { command: string; args: string[] }> };
+
+  it('never runs a registry package by name (hubgate is not published: anyone could take it)', () => {
+    for (const [name, server] of Object.entries(example.mcpServers)) {
+      if (server.command !== 'npx') continue;
+      const spec = server.args.find((arg) => !arg.startsWith('-'));
+      expect(spec, name).toMatch(/^\//);
+    }
+  });
+
+  it('its npx form runs a clone: npx -y <folder> starts this hubgate', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const version = execFileSync('npx', ['-y', root, '--version'], {
+      // Offline: a folder needs no registry, and a test must not reach one.
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        npm_config_offline: 'true',
+      },
+      cwd: tmpdir(),
+      timeout: 60_000,
+    })
+      .toString()
+      .trim();
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
