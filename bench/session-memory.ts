@@ -66,7 +66,8 @@ export const sessionMemory: Benchmark = {
     try {
       service = await startHttpChild(
         config,
-        ['--max-sessions', String(SESSIONS * 2)],
+        // One agent holds them all here: the per-agent cap (default 100) is not what is measured.
+        ['--max-sessions', String(SESSIONS * 2), '--max-sessions-per-agent', String(SESSIONS * 2)],
         childEnv(CREDENTIAL_ENV),
       );
       pool = new Pool(service.origin, { connections: OPENING_CONCURRENCY });
