@@ -21,17 +21,39 @@ function tokenize(resource: string): Tokens {
   return { segments: resource.split(/[:/]/), shape: (resource.match(/[:/]/g) ?? []).join('') };
 }
 
-/** A segment pattern: literal text, any one segment, or a glob. */
-type SegmentMatcher = string | true | RegExp;
+/**
+ * A segment pattern: literal text, any one segment, or a glob's literal parts between its `*`s.
+ * Globs are matched without regular expressions: a grant such as `repo:acme/*-*-*-*-x` compiled
+ * to a regex backtracks for seconds on a long name, and every call is matched against grants.
+ */
+type SegmentMatcher = string | true | { parts: string[] };
 
 function compileSegment(pattern: string): SegmentMatcher {
   if (pattern === '*') return true;
   if (!pattern.includes('*')) return pattern;
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^:/]*');
-  return new RegExp(`^${source}$`);
+  return { parts: pattern.split('*') };
+}
+
+/**
+ * `parts` joined by `*` matches `text`: the first part is a prefix, the last a suffix, and the
+ * others occur in order between them. Taking each middle part at its earliest place is enough
+ * (a later place never leaves more room), so this is linear in the text for each part.
+ */
+export function globPartsMatch(parts: readonly string[], text: string): boolean {
+  if (parts.length === 1) return text === parts[0];
+  const first = parts[0] as string;
+  const last = parts[parts.length - 1] as string;
+  if (text.length < first.length + last.length) return false;
+  if (!text.startsWith(first) || !text.endsWith(last)) return false;
+  let from = first.length;
+  const end = text.length - last.length;
+  for (let i = 1; i < parts.length - 1; i += 1) {
+    const part = parts[i] as string;
+    const at = text.indexOf(part, from);
+    if (at < 0 || at + part.length > end) return false;
+    from = at + part.length;
+  }
+  return true;
 }
 
 export interface CompiledGlob<T> {
@@ -57,7 +79,7 @@ function segmentMatches(matcher: SegmentMatcher, segment: string, quantifier: Qu
   // For "some", any grant pattern names some resource; for "every", only a bare `*` names all.
   if (segment === '*') return quantifier === 'some' || matcher === true;
   if (matcher === true) return true;
-  return typeof matcher === 'string' ? matcher === segment : matcher.test(segment);
+  return typeof matcher === 'string' ? matcher === segment : globPartsMatch(matcher.parts, segment);
 }
 
 function covers<T>(compiled: CompiledGlob<T>, wanted: Tokens, quantifier: Quantifier): boolean {
