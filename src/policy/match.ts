@@ -39,7 +39,7 @@ function compileSegment(pattern: string): SegmentMatcher {
  * others occur in order between them. Taking each middle part at its earliest place is enough
  * (a later place never leaves more room), so this is linear in the text for each part.
  */
-export function globPartsMatch(parts: readonly string[], text: string): boolean {
+function globPartsMatch(parts: readonly string[], text: string): boolean {
   if (parts.length === 1) return text === parts[0];
   const first = parts[0] as string;
   const last = parts[parts.length - 1] as string;
