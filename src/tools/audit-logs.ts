@@ -5,6 +5,8 @@ import { asObject, compact, type Json } from './shape.js';
 import type { Args, ToolEntry } from './types.js';
 
 const ORG = 'org:{org}';
+/** `name: "acme/app"` asks about a repository; a name without a slash is the org or a member. */
+const REPOSITORY_NAME = { argument: 'name', matches: /^[a-z0-9._-]+\/[a-z0-9._-]+$/ };
 const AUDIT_PATH = '/v2/auditlogs/{org}';
 
 /** The account is the org asked for, so it is left out. */
@@ -99,7 +101,18 @@ export const auditLogTools: ToolEntry[] = [
     query: ['action', 'name', 'actor', 'from', 'to', 'page', 'page_size'],
     needsCredential: true,
     access: 'read',
-    resources: [ORG],
+    // A filter on a repository is a question about it: outside the grants, the answer (events or
+    // none) would say whether it exists.
+    resources: [ORG, { template: 'repo:{name}', access: 'read', onlyWhen: REPOSITORY_NAME }],
+    itemResource: (event) =>
+      typeof event.action === 'string' && event.action.startsWith('repo.')
+        ? `repo:${String(event.name)}`
+        : undefined,
+    redactHidden: {
+      list: 'logs',
+      keep: ['timestamp', 'action', 'actor'],
+      label: "(a repository outside this agent's grants)",
+    },
     hints: ['RO'],
     shape: eventsPage,
   },

@@ -29,7 +29,7 @@ export async function sendCall(
 ): Promise<HubOutcome> {
   const request = await buildRequest(hub, entry, args, signal);
   const cache = !entry.fresh;
-  if (entry.itemResource && !seesWholeList(agent, entry, args)) {
+  if (entry.itemResource && !entry.redactHidden && !seesWholeList(agent, entry, args)) {
     const response = await listWithinGrants(hub, agent, entry, args, request, cache);
     return { response, withinGrants: true };
   }

@@ -15,6 +15,13 @@ function templateOf(resource: ResourceTemplate) {
   return typeof resource === 'string' ? { template: resource, access: undefined } : resource;
 }
 
+/** Does this call check the template? Conditional ones only when their argument matches. */
+function applies(resource: ResourceTemplate, args: Args): boolean {
+  if (typeof resource === 'string' || !('onlyWhen' in resource)) return true;
+  const value = args[resource.onlyWhen.argument];
+  return typeof value === 'string' && resource.onlyWhen.matches.test(value);
+}
+
 function text(entry: ToolEntry, name: string, value: unknown): string {
   // Schemas make these required; a gap here is a catalog defect, not user input.
   if (typeof value !== 'string' || value === '') {
@@ -44,6 +51,7 @@ function expand(entry: ToolEntry, template: string, args: Args): string[] {
 export function resourceNeeds(entry: ToolEntry, args: Args): ResourceNeed[] {
   const needs: ResourceNeed[] = [];
   for (const resource of entry.resources) {
+    if (!applies(resource, args)) continue;
     const { template, access: levelOf = entry.access } = templateOf(resource);
     const access = typeof levelOf === 'function' ? levelOf(args) : levelOf;
     for (const filled of expand(entry, template, args)) {
@@ -72,6 +80,8 @@ export function resourceNeeds(entry: ToolEntry, args: Args): ResourceNeed[] {
 export function possibleNeeds(entry: ToolEntry): ResourceNeed[] {
   const needs: ResourceNeed[] = [];
   for (const resource of entry.resources) {
+    // A conditional template is checked only for some calls: it cannot hide the tool.
+    if (typeof resource !== 'string' && 'onlyWhen' in resource) continue;
     const { template, access } = templateOf(resource);
     const need = {
       resource: template.replace(PLACEHOLDER, '*'),

@@ -8,7 +8,7 @@ import { withoutSecretStrings } from '../secrets.js';
 import type { HubOutcome } from './execute.js';
 import { challengeResult } from './features.js';
 import type { Args, ToolEntry } from './types.js';
-import { isVisibleItem } from './within-grants.js';
+import { isVisibleItem, redactedItem } from './within-grants.js';
 
 export function shapeResult(
   agent: AgentPolicy,
@@ -19,8 +19,15 @@ export function shapeResult(
   let { response } = outcome;
   const challenge = challengeResult(entry, response);
   if (challenge) return challenge;
-  const body = response.body as { results?: unknown } | undefined;
-  if (entry.itemResource && body && Array.isArray(body.results)) {
+  const body = response.body as Record<string, unknown> | undefined;
+  const redactList = entry.redactHidden?.list;
+  if (entry.itemResource && redactList && body && Array.isArray(body[redactList])) {
+    // The items stay, so that pages keep their length; what hidden ones name does not.
+    const items = (body[redactList] as unknown[]).map((item) =>
+      isVisibleItem(agent, entry, args, item) ? item : redactedItem(entry, item),
+    );
+    response = { ...response, body: { ...body, [redactList]: items } };
+  } else if (entry.itemResource && body && Array.isArray(body.results)) {
     // A second line of defence for lists the agent sees whole: an item the Hub adds from
     // elsewhere is dropped too. No figure about dropped items reaches the agent.
     const visible = body.results.filter((item) => isVisibleItem(agent, entry, args, item));

@@ -18,7 +18,12 @@ export type ResourceTemplate =
   | string
   | { template: string; access: Access }
   /** A level that depends on the arguments, with a note saying how, for people. */
-  | { template: string; access: (args: Args) => Access; note: string };
+  | { template: string; access: (args: Args) => Access; note: string }
+  /**
+   * Checked only when the argument is given and matches: `name: "acme/app"` on an audit log
+   * filter names a repository, `name: "alice"` a member.
+   */
+  | { template: string; access: Access; onlyWhen: { argument: string; matches: RegExp } };
 
 /** Flags as CATALOG.md's hints column gives them: RO, D, I. openWorldHint is always true. */
 export type Hint = 'RO' | 'D' | 'I';
@@ -87,7 +92,12 @@ export interface ToolEntry {
    * For list tools over several resources: the resource each item is, so the items the agent may
    * not read are dropped from the result (`list_repositories`).
    */
-  itemResource?: (item: Record<string, unknown>, args: Args) => string;
+  itemResource?: (item: Record<string, unknown>, args: Args) => string | undefined;
+  /**
+   * Items outside the grants are kept but redacted to these fields, in the body's `list`, rather
+   * than dropped (an audit log page: the events stay, what they name does not).
+   */
+  redactHidden?: { list: string; keep: readonly string[]; label: string };
   /**
    * A read made before the call to confirm that its target belongs to the resource the policy
    * checked, for endpoints whose path does not name it (an invite id does not name its org).

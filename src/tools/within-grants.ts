@@ -25,10 +25,20 @@ export function seesWholeList(agent: AgentPolicy, entry: ToolEntry, args: Args):
 export function isVisibleItem(agent: AgentPolicy, entry: ToolEntry, args: Args, item: unknown) {
   const itemResource = entry.itemResource;
   if (!itemResource || !item || typeof item !== 'object') return !itemResource;
-  return isCovered(agent, {
-    resource: itemResource(item as Record<string, unknown>, args),
-    access: entry.access,
-  });
+  const resource = itemResource(item as Record<string, unknown>, args);
+  // An item about no resource of its own (an org event) is the list's, which the call checked.
+  return resource === undefined || isCovered(agent, { resource, access: entry.access });
+}
+
+/** An item outside the grants as `redactHidden` keeps it: its kept fields, and the label. */
+export function redactedItem(entry: ToolEntry, item: unknown): Record<string, unknown> {
+  const redact = entry.redactHidden;
+  const kept: Record<string, unknown> = {};
+  for (const field of redact?.keep ?? []) {
+    const value = (item as Record<string, unknown>)[field];
+    if (value !== undefined) kept[field] = value;
+  }
+  return { ...kept, name: redact?.label };
 }
 
 /**

@@ -1082,6 +1082,25 @@ const mintedTokens: Attack[] = [
   ),
 ];
 
+const auditLogOracle: Attack[] = [
+  {
+    what: 'control: the audit log of an org it reads, filtered on its own repository',
+    agent: 'orgAdminWebReader',
+    tool: 'list_audit_logs',
+    args: { org: 'acme', name: 'acme/web' },
+    expect: 'allowed',
+  },
+  ...['acme/app', 'acme/svc-01', 'bobcorp/app'].map(
+    (name): Attack => ({
+      what: `the audit log filtered on ${name}, a repository outside its grants`,
+      agent: 'orgAdminWebReader',
+      tool: 'list_audit_logs',
+      args: { org: 'acme', name },
+      expect: 'refused',
+    }),
+  ),
+];
+
 const SUITES: [string, Attack[]][] = [
   ['glob neighbours and levels', globNeighbours],
   ['namespace/repository confusion and path smuggling', nameConfusion],
@@ -1094,6 +1113,7 @@ const SUITES: [string, Attack[]][] = [
   ['argument names the catalog does not know', argumentNames],
   ['SCIM and auth tools without their credential or grant, and missing org read', credentials],
   ['tokens minted beyond the grants of the agent that mints them', mintedTokens],
+  ['audit log filters as an oracle for hidden repositories', auditLogOracle],
 ];
 
 for (const [title, rows] of SUITES) {

@@ -260,6 +260,19 @@ export class HubInvariant {
     const needs: ResourceNeed[] = [];
     for (const resource of entry.resources) {
       const { template } = templateOf(resource);
+      if (typeof resource !== 'string' && 'onlyWhen' in resource) {
+        // A conditional check (an audit log filter naming a repository): its argument travels
+        // in the query; when it matches, the resource is the template with it, at its level.
+        const { argument, matches } = resource.onlyWhen;
+        const value = request.query[argument] ?? body[argument];
+        if (typeof value === 'string' && matches.test(value)) {
+          needs.push({
+            resource: template.replace(`{${argument}}`, value),
+            access: resource.access,
+          });
+        }
+        continue;
+      }
       const filled = this.fill(route, template, params, body);
       if (typeof filled === 'string') return filled;
       const access = levelOf(entry, resource, body);
@@ -387,6 +400,14 @@ export class HubInvariant {
     record: AuditRecord,
   ): Access | undefined {
     for (const template of entry.resources) {
+      if (typeof template !== 'string' && 'onlyWhen' in template) {
+        const value = args[template.onlyWhen.argument];
+        if (
+          resource === template.template.replace(`{${template.onlyWhen.argument}}`, String(value))
+        )
+          return template.access;
+        continue;
+      }
       const source = escapeRegex(templateOf(template).template).replace(
         /\\\{[a-z_]+(?:\\\[\\\]\\\.[a-z_]+)?\\\}/g,
         '[^:/*]+',

@@ -72,3 +72,54 @@ describe('org settings', () => {
     expect(read.json).toEqual({ restricted_images });
   });
 });
+
+describe('list_audit_logs for an agent that may read only some repositories', () => {
+  let narrow: Harness;
+  beforeAll(async () => {
+    narrow = await startHarness({
+      hub: h.hub,
+      credential: ALICE_ADMIN,
+      agent: {
+        name: 'org-reader',
+        grants: [
+          { resource: 'org:acme', access: 'read' },
+          { resource: 'repo:acme/web', access: 'read' },
+        ],
+      },
+    });
+  });
+  afterAll(() => narrow.close());
+
+  it("redacts events about repositories outside its grants, keeping the page's length", async () => {
+    const all = await h.call('list_audit_logs', { org: 'acme', page_size: 100 });
+    const seen = await narrow.call('list_audit_logs', { org: 'acme', page_size: 100 });
+    expect(seen.json.items).toHaveLength(all.json.items.length);
+    const names = seen.json.items.map((event: { name: string }) => event.name);
+    expect(names).toContain('acme/web');
+    expect(names).toContain('acme');
+    expect(names.filter((name: string) => /^acme\/(?!web$)/.test(name))).toEqual([]);
+    const hidden = seen.json.items.find((event: { action: string; name: string }) =>
+      event.name.startsWith('('),
+    );
+    expect(hidden).toEqual({
+      timestamp: expect.any(String),
+      action: expect.stringMatching(/^repo\./),
+      actor: expect.any(String),
+      name: "(a repository outside this agent's grants)",
+    });
+    expect(seen.text).not.toMatch(/acme\/app|svc-\d/);
+  });
+
+  it('refuses a filter on a repository outside its grants, with nothing sent', async () => {
+    h.hub.clearRequests();
+    const refused = await narrow.call('list_audit_logs', { org: 'acme', name: 'acme/app' });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('no grant for read on repo:acme/app');
+    expect(h.hub.apiRequests()).toEqual([]);
+    // Its own repository, the org or a member: asked as usual.
+    for (const name of ['acme/web', 'acme', 'carol']) {
+      const allowed = await narrow.call('list_audit_logs', { org: 'acme', name });
+      expect(allowed.isError, allowed.text).toBe(false);
+    }
+  });
+});
