@@ -12,6 +12,7 @@ export const SECRET_NAMES = [
   'token',
   'code',
   'key',
+  'keys',
   'authorization',
   'credential',
   'credentials',
@@ -34,9 +35,10 @@ export function isSecretField(name: string): boolean {
 }
 
 /**
- * A copy of a value with every non-empty string under a secret field replaced, at any depth. For
- * what the Hub answers: lists and gets of tokens answer `token: ""` today, and a result must not
- * leak one if that changes; empty strings and non-strings keep their shape.
+ * A copy of a value with whatever a secret field holds replaced, at any depth: a non-empty
+ * string, or a non-empty list or object (`credentials: {…}`, `api_keys: […]`). For what the Hub
+ * answers: lists and gets of tokens answer `token: ""` today, and a result must not leak one if
+ * that changes. Empty values, numbers and booleans keep their shape.
  */
 export function withoutSecretStrings(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSecretStrings);
@@ -44,9 +46,13 @@ export function withoutSecretStrings(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [
       key,
-      isSecretField(key) && typeof item === 'string' && item !== ''
-        ? REDACTED
-        : withoutSecretStrings(item),
+      isSecretField(key) && holdsSomething(item) ? REDACTED : withoutSecretStrings(item),
     ]),
   );
+}
+
+function holdsSomething(value: unknown): boolean {
+  if (typeof value === 'string') return value !== '';
+  if (Array.isArray(value)) return value.length > 0;
+  return !!value && typeof value === 'object' && Object.keys(value).length > 0;
 }

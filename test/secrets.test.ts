@@ -20,6 +20,7 @@ const SECRET = [
   'code',
   'key',
   'api_key',
+  'api_keys',
   'authorization',
   'Authorization',
   'credential',
@@ -81,11 +82,23 @@ describe('secret fields', () => {
     }
   });
 
-  it('a full result keeps empty and non-string secret fields as the Hub sent them', () => {
-    expect(withoutSecretStrings({ token: '', key: 42, secret: 'x' })).toEqual({
+  it('a result keeps empty, numeric and boolean secret fields, and hides what one holds', () => {
+    expect(
+      withoutSecretStrings({
+        token: '',
+        key: 42,
+        secret: 'x',
+        credentials: { user: 'a', password: 'b' },
+        api_keys: ['k1'],
+        tokens: [],
+      }),
+    ).toEqual({
       token: '',
       key: 42,
       secret: '[redacted]',
+      credentials: '[redacted]',
+      api_keys: '[redacted]',
+      tokens: [],
     });
   });
 

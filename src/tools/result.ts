@@ -33,12 +33,11 @@ export function shapeResult(
     const visible = body.results.filter((item) => isVisibleItem(agent, entry, args, item));
     response = { ...response, body: { ...body, results: visible } };
   }
-  let result =
-    args.detail !== 'full'
-      ? entry.shape(response, args)
-      : entry.revealsSecret
-        ? response.body
-        : withoutSecretStrings(response.body);
+  let result = args.detail !== 'full' ? entry.shape(response, args) : response.body;
+  // One pass over every result, shaped or full: a secret-named field the Hub sends (a token in a
+  // list, credentials in an invite) never reaches the agent, but where handing out a new secret
+  // is the tool's purpose.
+  if (!entry.revealsSecret) result = withoutSecretStrings(result);
   if (
     result &&
     typeof result === 'object' &&

@@ -51,6 +51,32 @@ describe('secrets in results', () => {
     expect(result.text).not.toContain('canary');
   });
 
+  it('compact results of tools that pass the Hub through are redacted alike', async () => {
+    const leak = {
+      accessToken: 'canary-3',
+      api_key: 'canary-4',
+      credentials: { user: 'x', pass: 'canary-5' },
+      nested: [{ secret: 'canary-6', token: '' }],
+    };
+    h.hub.inject({
+      method: 'GET',
+      path: '/v2/orgs/acme/invites',
+      status: 200,
+      body: { data: [{ id: 'i-1', inviter: 'alice', ...leak }] },
+    });
+    const invites = await h.call('list_org_invites', { org: 'acme' });
+    expect(invites.isError, invites.text).toBe(false);
+    expect(invites.text).not.toContain('canary');
+    expect(invites.json.items[0]).toMatchObject({
+      id: 'i-1',
+      inviter: 'alice',
+      accessToken: '[redacted]',
+      api_key: '[redacted]',
+      credentials: '[redacted]',
+      nested: [{ secret: '[redacted]', token: '' }],
+    });
+  });
+
   it('a created token is shown, once, by the tool that creates it', async () => {
     const created = await h.call('create_personal_access_token', {
       token_label: 'new',
