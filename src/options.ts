@@ -1,10 +1,25 @@
 /**
  * The command line and environment, parsed into a command and its options, with errors that say
- * what to do. Pure (argv and env in, a command out) so it is tested without spawning anything.
+ * what to do and come with the usage of the command they were given to. Pure (argv and env in, a
+ * command out) so it is tested without spawning anything. The flags are described once, in
+ * cli-flags.ts: this file turns that table into parseArgs options, values and --help text.
  */
-import { parseArgs } from 'node:util';
-import { DEFAULT_HUB_URL, DEFAULT_TIMEOUT_MS, parseHubUrl } from './hub/connection.js';
-import { LOG_LEVELS, type LogLevel } from './log.js';
+
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import {
+  COMMANDS,
+  type CommandName,
+  FLAG_NAMES,
+  type FLAGS,
+  type FlagName,
+  type FlagSpec,
+  flagHelp,
+  isRepeatable,
+  spec,
+} from './cli-flags.js';
+import type { PolicySource } from './config/types.js';
+import { parseHubUrl } from './hub/connection.js';
+import type { LogLevel } from './log.js';
 import {
   ACCESS_LEVELS,
   type Access,
@@ -12,6 +27,8 @@ import {
   GRANT_RESOURCE_RULE,
   type Grant,
 } from './policy/types.js';
+
+export { COMMANDS, type CommandName };
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -24,14 +41,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['serve', 'http', 'check', 'explain', 'tools', 'key'] as const;
-export type CommandName = (typeof COMMANDS)[number];
-
-/** Where the policy comes from: a file, or the built-in default agent with optional --grant. */
-export interface PolicySource {
-  configFile?: string;
-  grants?: Grant[];
-}
+export type { PolicySource };
 
 export interface ServeOptions extends PolicySource {
   hubUrl?: string;
@@ -70,10 +80,7 @@ export type Command =
   | { kind: 'tools'; format: 'table' | 'json' | 'markdown' }
   | { kind: 'key' };
 
-const POLICY_HELP = `  --config FILE            policy file, YAML or JSON (env HUBGATE_CONFIG)
-  --grant RESOURCE=LEVEL   without a config file: replace the default agent's grants
-                           (repeatable), e.g. --grant 'repo:myorg/*=write'`;
-
+/** Each command's --help: the prose is written here, the Options and Environment come from FLAGS. */
 export const USAGE: Record<CommandName, string> = {
   serve: `Usage: hubgate [command] [options]
 
@@ -89,31 +96,7 @@ Commands:
   key                      make a new agent API key and its config line
   Run hubgate COMMAND --help for a command's options.
 
-Options:
-${POLICY_HELP}
-  --agent NAME             the agent this stdio session acts as (env HUBGATE_AGENT;
-                           default: the config's default_agent)
-  --hub-url URL            Docker Hub API base URL (env HUBGATE_HUB_URL; else the config's
-                           hub.url; default ${DEFAULT_HUB_URL})
-  --request-timeout SECS   time budget for one Docker Hub call, retries included (default ${DEFAULT_TIMEOUT_MS / 1000})
-  --cache-ttl SECS         how long a Docker Hub read is reused for the same credential
-                           (default 10; 0 turns the cache off; tokens and audit logs never are)
-  --log-level LEVEL        ${LOG_LEVELS.join('|')} (default info); logs go to stderr as JSON
-  -h, --help               show this help and exit
-  -v, --version            print the version and exit
-
-Environment:
-  DOCKER_HUB_USERNAME      without a config file: Docker Hub username (an organization name
-                           for an organization access token)
-  DOCKER_HUB_TOKEN         its personal access token (or organization access token, or password);
-                           set both or neither; without them hubgate calls Docker Hub anonymously
-  HUBGATE_CONFIG           same as --config (the flag wins)
-  HUBGATE_AGENT            same as --agent
-  HUBGATE_HUB_URL          same as --hub-url
-  HUBGATE_REQUEST_TIMEOUT  same as --request-timeout
-  HUBGATE_CACHE_TTL        same as --cache-ttl
-  HUBGATE_LOG_LEVEL        same as --log-level
-
+${flagHelp('serve')}
 Policy:
   Without a config file, one agent, "local", may read repositories and tags (Docker Hub still
   hides private ones the credential cannot see), search the catalog and read its own account.
@@ -137,31 +120,7 @@ transport at /sse and /messages, and /healthz, /readyz and /metrics. Agents auth
 Refuses to start when no agent has a key, unless --allow-anonymous names the agent that requests
 without a key act as.
 
-Options:
-${POLICY_HELP}
-  --host HOST              address to bind (default 127.0.0.1; anything else should sit behind TLS)
-  --port PORT              port (default 8080; 0 picks a free one)
-  --allow-anonymous AGENT  requests without a key act as AGENT
-  --allowed-origins LIST   comma-separated Origins browsers may call from, besides this
-                           service's own (http://localhost:PORT, http://127.0.0.1:PORT)
-  --allowed-hosts LIST     comma-separated Host names besides localhost, 127.0.0.1 and --host
-  --max-body BYTES         largest request body (default ${1024 * 1024}); larger ones get 413
-  --max-sessions N         open sessions at most (default 1000)
-  --max-sessions-per-agent N    open sessions per agent at most (default 100), so that one
-                           agent (or a stolen key) cannot take every slot
-  --session-idle-timeout SECS   close sessions idle this long (default 1800)
-  --shutdown-timeout SECS  on SIGTERM/SIGINT, how long calls in flight may finish (default 10)
-  --rate-limit N           tool calls per minute per agent, unless its config sets
-                           rate_limit.calls_per_minute (default 300)
-  --hub-url URL            Docker Hub API base URL (default: the config's hub.url, else
-                           ${DEFAULT_HUB_URL})
-  --request-timeout SECS   time budget for one Docker Hub call (default ${DEFAULT_TIMEOUT_MS / 1000})
-  --cache-ttl SECS         how long a Docker Hub read is reused per credential (default 10; 0: off)
-  --log-level LEVEL        ${LOG_LEVELS.join('|')} (default info)
-
-Environment: HUBGATE_CONFIG, HUBGATE_HUB_URL, HUBGATE_REQUEST_TIMEOUT, HUBGATE_CACHE_TTL and
-HUBGATE_LOG_LEVEL as for the stdio server.
-
+${flagHelp('http')}
 Examples:
   hubgate key                                      make a key for each agent
   hubgate http --config hubgate.yaml               serve on http://127.0.0.1:8080/mcp
@@ -172,9 +131,7 @@ Examples:
 Validates the policy and prints each agent with its credential, grants and the tools it can see.
 Exits 1 and lists every problem (file, field path, rule) when the config is invalid.
 
-Options:
-${POLICY_HELP}
-
+${flagHelp('check')}
 Examples:
   hubgate check --config hubgate.yaml
   HUBGATE_CONFIG=hubgate.yaml hubgate check
@@ -184,12 +141,7 @@ Examples:
 Shows whether the agent may make this call: allow or deny, the resources it touches and the
 grant that decided. Docker Hub is not called. Exits 0 whatever the decision.
 
-Options:
-  --tool TOOL              the tool, e.g. create_repository
-  --args JSON              its arguments as a JSON object (default {})
-  --agent NAME             the agent (default: the config's default_agent)
-${POLICY_HELP}
-
+${flagHelp('explain')}
 Examples:
   hubgate explain --config hubgate.yaml --agent ci-bot --tool create_repository \\
     --args '{"namespace":"myorg","name":"app-api"}'
@@ -199,10 +151,7 @@ Examples:
 
 Lists every tool hubgate has: the access level it needs, the resources it checks, its Hub call.
 
-Options:
-  --json                   as JSON data, with each tool's annotations and input schema
-  --markdown               as the reference page docs/tools.md
-
+${flagHelp('tools')}
 Examples:
   hubgate tools | grep org_
   hubgate tools --markdown > docs/tools.md
@@ -212,199 +161,259 @@ Examples:
 Prints a new random agent API key and the "sha256:" line to paste under the agent's keys in the
 config. hubgate keeps only the hash; give the key itself to the agent, once.
 
+${flagHelp('key')}
 Examples:
   hubgate key                     then: keys: ["sha256:…"] under the agent in the config,
                                   and the agent sends "Authorization: Bearer hgk_…"
 `,
 };
 
-const FLAGS = {
-  config: { type: 'string' },
-  grant: { type: 'string', multiple: true },
-  agent: { type: 'string' },
-  tool: { type: 'string' },
-  args: { type: 'string' },
-  'hub-url': { type: 'string' },
-  'request-timeout': { type: 'string' },
-  'cache-ttl': { type: 'string' },
-  'log-level': { type: 'string' },
-  json: { type: 'boolean' },
-  markdown: { type: 'boolean' },
-  host: { type: 'string' },
-  port: { type: 'string' },
-  'allow-anonymous': { type: 'string' },
-  'allowed-origins': { type: 'string', multiple: true },
-  'allowed-hosts': { type: 'string', multiple: true },
-  'max-body': { type: 'string' },
-  'max-sessions': { type: 'string' },
-  'max-sessions-per-agent': { type: 'string' },
-  'session-idle-timeout': { type: 'string' },
-  'shutdown-timeout': { type: 'string' },
-  'rate-limit': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
+/** What reading a flag of each kind gives (see readFlag). */
+type FlagValue<S> = S extends { kind: 'boolean' }
+  ? boolean
+  : S extends { kind: 'grants' }
+    ? Grant[] | undefined
+    : S extends { kind: 'list' }
+      ? string[]
+      : S extends { kind: 'number' | 'seconds' }
+        ? number
+        : S extends { kind: 'choice'; choices: readonly (infer C)[] }
+          ? C
+          : S extends { kind: 'json-object' }
+            ? object
+            : S extends { fallback: string } | { required: true }
+              ? string
+              : string | undefined;
 
-type FlagName = keyof typeof FLAGS;
+/** As parseArgs gives it, or from the environment. */
+type Raw = string | boolean | (string | boolean)[] | undefined;
 
-const ALLOWED: Record<CommandName, readonly FlagName[]> = {
-  serve: ['config', 'grant', 'agent', 'hub-url', 'request-timeout', 'cache-ttl', 'log-level'],
-  http: [
-    'config',
-    'grant',
-    'host',
-    'port',
-    'allow-anonymous',
-    'allowed-origins',
-    'allowed-hosts',
-    'max-body',
-    'max-sessions',
-    'max-sessions-per-agent',
-    'session-idle-timeout',
-    'shutdown-timeout',
-    'rate-limit',
-    'hub-url',
-    'request-timeout',
-    'cache-ttl',
-    'log-level',
-  ],
-  check: ['config', 'grant'],
-  explain: ['config', 'grant', 'agent', 'tool', 'args'],
-  tools: ['json', 'markdown'],
-  key: [],
-};
+const PARSE_ARGS_OPTIONS: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
+  FLAG_NAMES.map((name) => {
+    const flag = spec(name);
+    return [
+      name,
+      {
+        type: flag.kind === 'boolean' ? 'boolean' : 'string',
+        ...(isRepeatable(flag) ? { multiple: true } : {}),
+        ...(flag.short ? { short: flag.short } : {}),
+      },
+    ];
+  }),
+);
+
+const isCommand = (word: string | undefined): word is CommandName =>
+  (COMMANDS as readonly string[]).includes(word ?? '');
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Command {
-  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  let parsed: { values: Record<string, Raw>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: FLAGS });
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: PARSE_ARGS_OPTIONS,
+    });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, commandOf(argv));
   }
   const { values, positionals } = parsed;
   const [first, ...extra] = positionals;
-  if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
+  if (first !== undefined && !isCommand(first)) {
     throw new UsageError(
       `unknown command "${first}"; commands are ${COMMANDS.slice(1).join(', ')}`,
     );
   }
-  const command = (first ?? 'serve') as CommandName;
+  const command = first ?? 'serve';
   if (extra.length > 0 || first === 'serve') {
     throw new UsageError(`unexpected argument "${extra[0] ?? first}"`, command);
   }
   if (values.help) return { kind: 'help', command };
   if (values.version) return { kind: 'version' };
-  for (const flag of Object.keys(values) as FlagName[]) {
-    if (!ALLOWED[command].includes(flag)) {
+  for (const name of Object.keys(values) as FlagName[]) {
+    if (!spec(name).commands.includes(command)) {
       throw new UsageError(
-        `--${flag} does not apply to ${command === 'serve' ? 'serving' : `hubgate ${command}`}`,
+        `--${name} does not apply to ${command === 'serve' ? 'serving' : `hubgate ${command}`}`,
         command,
       );
     }
   }
-  const text = (flag: FlagName) => values[flag] as string | undefined;
+  for (const name of Object.keys(values) as FlagName[]) {
+    // `--config ""` (an unset shell variable, most likely) must not quietly mean "no config".
+    if (values[name] === '') throw new UsageError(`--${name} must not be empty`, command);
+  }
+  const flag = <N extends FlagName>(name: N) =>
+    readFlag(name, values[name] ?? envValue(name, env), command) as FlagValue<(typeof FLAGS)[N]>;
+  const policy = (): PolicySource => {
+    const configFile = flag('config');
+    if (configFile && values.grant) {
+      throw new UsageError(
+        "--grant replaces the default agent's grants when there is no config file; with a config " +
+          'file, write the grants in it',
+        command,
+      );
+    }
+    if (configFile) return { configFile };
+    const grants = flag('grant');
+    return grants ? { grants } : {};
+  };
+  const hub = () => {
+    const hubUrl = flag('hub-url');
+    const source = policy();
+    return {
+      ...source,
+      ...(hubUrl ? { hubUrl } : {}),
+      timeoutMs: flag('request-timeout'),
+      cacheTtlMs: flag('cache-ttl'),
+      logLevel: flag('log-level'),
+    };
+  };
 
   switch (command) {
     case 'tools':
-      if (values.json && values.markdown) {
+      if (flag('json') && flag('markdown')) {
         throw new UsageError('--json and --markdown are two formats: choose one', command);
       }
       return {
         kind: 'tools',
-        format: values.json ? 'json' : values.markdown ? 'markdown' : 'table',
+        format: flag('json') ? 'json' : flag('markdown') ? 'markdown' : 'table',
       };
     case 'key':
       return { kind: 'key' };
     case 'check':
-      return { kind: 'check', options: policySource(values, env, command) };
+      return { kind: 'check', options: policy() };
     case 'explain': {
-      const tool = text('tool');
-      if (!tool) throw new UsageError('--tool is required', command);
-      const agent = text('agent') ?? env.HUBGATE_AGENT;
+      const tool = flag('tool');
+      const agent = flag('agent');
       return {
         kind: 'explain',
-        options: {
-          ...policySource(values, env, command),
-          ...(agent ? { agent } : {}),
-          tool,
-          args: parseJsonArgs(text('args') ?? '{}'),
-        },
+        options: { ...policy(), ...(agent ? { agent } : {}), tool, args: flag('args') },
       };
     }
     case 'http': {
-      const hubUrl = text('hub-url') ?? env.HUBGATE_HUB_URL;
-      if (hubUrl !== undefined) checkHubUrl(hubUrl, command);
-      const list = (flag: FlagName) =>
-        ((values[flag] as string[] | undefined) ?? [])
-          .flatMap((item) => item.split(','))
-          .map((item) => item.trim())
-          .filter(Boolean);
-      const number = (flag: FlagName, fallback: number, min: number, max: number) =>
-        parseNumber(flag, text(flag), fallback, min, max);
-      const anonymous = text('allow-anonymous');
+      const anonymous = flag('allow-anonymous');
       return {
         kind: 'http',
         options: {
-          ...policySource(values, env, command),
-          host: text('host') ?? '127.0.0.1',
-          port: number('port', 8080, 0, 65_535),
-          ...(hubUrl ? { hubUrl } : {}),
+          ...hub(),
+          host: flag('host'),
+          port: flag('port'),
           ...(anonymous ? { allowAnonymous: anonymous } : {}),
-          timeoutMs: parseTimeout(text('request-timeout') ?? env.HUBGATE_REQUEST_TIMEOUT),
-          cacheTtlMs: parseCacheTtl(text('cache-ttl') ?? env.HUBGATE_CACHE_TTL, command),
-          logLevel: parseLogLevel(text('log-level') ?? env.HUBGATE_LOG_LEVEL),
-          allowedOrigins: list('allowed-origins'),
-          allowedHosts: list('allowed-hosts'),
-          maxBodyBytes: number('max-body', 1024 * 1024, 1024, 100 * 1024 * 1024),
-          maxSessions: number('max-sessions', 1000, 1, 1_000_000),
-          maxSessionsPerAgent: number('max-sessions-per-agent', 100, 1, 1_000_000),
-          sessionIdleMs: number('session-idle-timeout', 1800, 1, 7 * 24 * 3600) * 1000,
-          shutdownMs: number('shutdown-timeout', 10, 0, 3600) * 1000,
-          defaultCallsPerMinute: number('rate-limit', 300, 1, 100_000),
+          allowedOrigins: flag('allowed-origins'),
+          allowedHosts: flag('allowed-hosts'),
+          maxBodyBytes: flag('max-body'),
+          maxSessions: flag('max-sessions'),
+          maxSessionsPerAgent: flag('max-sessions-per-agent'),
+          sessionIdleMs: flag('session-idle-timeout'),
+          shutdownMs: flag('shutdown-timeout'),
+          defaultCallsPerMinute: flag('rate-limit'),
         },
       };
     }
     case 'serve': {
-      const hubUrl = text('hub-url') ?? env.HUBGATE_HUB_URL;
-      if (hubUrl !== undefined) {
-        try {
-          parseHubUrl(hubUrl);
-        } catch (error) {
-          throw new UsageError((error as Error).message);
-        }
-      }
-      const agent = text('agent') ?? env.HUBGATE_AGENT;
-      return {
-        kind: 'serve',
-        options: {
-          ...policySource(values, env, command),
-          ...(hubUrl ? { hubUrl } : {}),
-          ...(agent ? { agent } : {}),
-          timeoutMs: parseTimeout(text('request-timeout') ?? env.HUBGATE_REQUEST_TIMEOUT),
-          cacheTtlMs: parseCacheTtl(text('cache-ttl') ?? env.HUBGATE_CACHE_TTL, command),
-          logLevel: parseLogLevel(text('log-level') ?? env.HUBGATE_LOG_LEVEL),
-        },
-      };
+      const agent = flag('agent');
+      return { kind: 'serve', options: { ...hub(), ...(agent ? { agent } : {}) } };
     }
   }
 }
 
-function policySource(
-  values: Record<string, unknown>,
-  env: NodeJS.ProcessEnv,
+/**
+ * parseArgs stops at the first bad flag, before the command is known; read the command again
+ * without its rules, so that `hubgate http --port` shows the usage of http.
+ */
+function commandOf(argv: string[]): CommandName {
+  const { positionals } = parseArgs({
+    args: argv,
+    strict: false,
+    allowPositionals: true,
+    options: PARSE_ARGS_OPTIONS,
+  });
+  const first = positionals[0];
+  return isCommand(first) ? first : 'serve';
+}
+
+function envValue(name: FlagName, env: NodeJS.ProcessEnv): string | undefined {
+  const variable = spec(name).env;
+  return variable === undefined ? undefined : env[variable];
+}
+
+/** A flag's value (the flag's own, else its variable's) read by its kind; errors name the flag. */
+function readFlag(name: FlagName, raw: Raw, command: CommandName): unknown {
+  const flag: FlagSpec = spec(name);
+  const option = `--${name}`;
+  const text = typeof raw === 'string' ? raw : undefined;
+  const texts = Array.isArray(raw) ? raw.filter((item) => typeof item === 'string') : [];
+  switch (flag.kind) {
+    case 'boolean':
+      return raw === true;
+    case 'string':
+      if (text) return text;
+      if (flag.required) throw new UsageError(`${option} is required`, command);
+      return flag.fallback;
+    case 'grants':
+      return Array.isArray(raw) ? texts.map((item) => parseGrant(item, command)) : undefined;
+    case 'list':
+      return texts
+        .flatMap((item) => item.split(','))
+        .map((item) => item.trim())
+        .filter(Boolean);
+    case 'number':
+      return text === undefined ? flag.fallback : readNumber(option, text, flag, command);
+    case 'seconds':
+      return Math.round(
+        (text === undefined ? flag.fallback : readNumber(option, text, flag, command)) * 1000,
+      );
+    case 'choice':
+      if (text === undefined) return flag.fallback;
+      if (flag.choices.includes(text)) return text;
+      throw new UsageError(
+        `${option} must be one of ${flag.choices.join(', ')}, not "${text}"`,
+        command,
+      );
+    case 'url':
+      if (text !== undefined) {
+        try {
+          parseHubUrl(text);
+        } catch (error) {
+          throw new UsageError((error as Error).message, command);
+        }
+      }
+      return text;
+    case 'json-object':
+      return parseJsonObject(option, text ?? flag.fallback, command);
+  }
+}
+
+function readNumber(
+  option: string,
+  text: string,
+  range: { min: number; max: number; aboveMin?: boolean },
   command: CommandName,
-): PolicySource {
-  const configFile = (values.config as string | undefined) ?? (env.HUBGATE_CONFIG || undefined);
-  const grantFlags = values.grant as string[] | undefined;
-  if (configFile && grantFlags) {
+): number {
+  const { min, max, aboveMin = false } = range;
+  const number = Number(text);
+  const within = aboveMin ? number > min : number >= min;
+  if (!Number.isFinite(number) || !within || number > max || text.trim() === '') {
+    const rule = aboveMin ? `of seconds above ${min} and at most ${max}` : `from ${min} to ${max}`;
+    throw new UsageError(`${option} must be a number ${rule}, not "${text}"`, command);
+  }
+  return number;
+}
+
+function parseJsonObject(option: string, text: string, command: CommandName): object {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${option} is not valid JSON: ${(error as Error).message}`, command);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError(
-      "--grant replaces the default agent's grants when there is no config file; with a config " +
-        'file, write the grants in it',
+      `${option} must be a JSON object, e.g. '{"namespace":"library"}'`,
       command,
     );
   }
-  if (configFile) return { configFile };
-  return grantFlags ? { grants: grantFlags.map((flag) => parseGrant(flag, command)) } : {};
+  return value;
 }
 
 export function parseGrant(flag: string, command: CommandName = 'serve'): Grant {
@@ -419,68 +428,4 @@ export function parseGrant(flag: string, command: CommandName = 'serve'): Grant 
     throw new UsageError(`--grant "${flag}": the level must be read, write or admin`, command);
   }
   return { resource, access: access as Access };
-}
-
-function parseJsonArgs(text: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`, 'explain');
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(
-      '--args must be a JSON object, e.g. \'{"namespace":"library"}\'',
-      'explain',
-    );
-  }
-  return value;
-}
-
-function checkHubUrl(url: string, command: CommandName): void {
-  try {
-    parseHubUrl(url);
-  } catch (error) {
-    throw new UsageError((error as Error).message, command);
-  }
-}
-
-function parseNumber(
-  flag: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-  command: CommandName = 'http',
-): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < min || number > max || value.trim() === '') {
-    throw new UsageError(
-      `--${flag} must be a number from ${min} to ${max}, not "${value}"`,
-      command,
-    );
-  }
-  return number;
-}
-
-function parseCacheTtl(value: string | undefined, command: CommandName): number {
-  return parseNumber('cache-ttl', value, 10, 0, 3600, command) * 1000;
-}
-
-function parseTimeout(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
-    throw new UsageError(
-      `--request-timeout must be a number of seconds above 0 and at most 600, not "${value}"`,
-    );
-  }
-  return Math.round(seconds * 1000);
-}
-
-function parseLogLevel(value: string | undefined): LogLevel {
-  if (value === undefined) return 'info';
-  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LogLevel;
-  throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${value}"`);
 }

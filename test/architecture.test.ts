@@ -9,6 +9,7 @@
  *   gateway              the call path: config, tools, audit, hub, policy
  *   server               the MCP adapter over the gateway
  *   http                 the HTTP service over server and gateway
+ *   cli-flags, options   the command line: one table of flags, and its parser
  *   commands, cli        wire it all together
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -31,7 +32,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   gateway: ['audit', 'config', 'hub', 'policy', 'secrets', 'tools', 'version'],
   server: ['audit', 'gateway', 'version'],
   http: ['audit', 'config', 'gateway', 'server', 'tools'],
-  options: ['config', 'hub', 'log', 'policy'],
+  'cli-flags': ['hub', 'log'],
+  options: ['cli-flags', 'config', 'hub', 'log', 'policy'],
   commands: [
     'audit',
     'config',

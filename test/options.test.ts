@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, parseGrant, UsageError } from '../src/options.js';
+import { FLAG_NAMES, type FlagKind, flagsOf, spec } from '../src/cli-flags.js';
+import { COMMANDS, parseCommandLine, parseGrant, USAGE, UsageError } from '../src/options.js';
 
 describe('parseCommandLine', () => {
   it('serves with defaults, the policy left to the config or the built-in default', () => {
@@ -145,5 +146,177 @@ describe('usage errors', () => {
     expect(error(['--cache-ttl=x']).command).toBe('serve');
     expect(error(['http', '--cache-ttl=x']).command).toBe('http');
     expect(error(['explain']).command).toBe('explain');
+  });
+});
+
+describe('the flag table', () => {
+  it('applies each flag to the commands it names, and refuses it elsewhere', () => {
+    for (const command of COMMANDS) {
+      for (const flag of FLAG_NAMES) {
+        if (flag === 'help' || flag === 'version') continue;
+        const value = spec(flag).kind === 'boolean' ? [] : ['1'];
+        const argv = [...(command === 'serve' ? [] : [command]), ...tool(command, flag)];
+        const error = refusalOf([...argv, `--${flag}`, ...value]);
+        const refused = !!error?.message.endsWith(
+          `does not apply to ${command === 'serve' ? 'serving' : `hubgate ${command}`}`,
+        );
+        expect(refused, `${command} --${flag}`).toBe(!flagsOf(command).includes(flag));
+      }
+    }
+  });
+
+  it("lists each command's flags in its --help, and their variables", () => {
+    for (const command of COMMANDS) {
+      for (const flag of flagsOf(command)) {
+        expect(USAGE[command], `${command} --${flag}`).toMatch(
+          new RegExp(`^ {2}(?:-[a-z], )?--${flag}(?= |$)`, 'm'),
+        );
+        const variable = spec(flag).env;
+        if (variable) expect(USAGE[command]).toContain(`  ${variable}`);
+      }
+    }
+  });
+
+  it('describes every value-taking flag with a placeholder, and no boolean with one', () => {
+    for (const flag of FLAG_NAMES) {
+      expect(spec(flag).value === undefined, flag).toBe(spec(flag).kind === 'boolean');
+    }
+  });
+
+  it('fills the HTTP options with their defaults, and reads seconds and lists', () => {
+    expect(parseCommandLine(['http'], {})).toEqual({
+      kind: 'http',
+      options: {
+        host: '127.0.0.1',
+        port: 8080,
+        timeoutMs: 30_000,
+        cacheTtlMs: 10_000,
+        logLevel: 'info',
+        allowedOrigins: [],
+        allowedHosts: [],
+        maxBodyBytes: 1024 * 1024,
+        maxSessions: 1000,
+        maxSessionsPerAgent: 100,
+        sessionIdleMs: 1_800_000,
+        shutdownMs: 10_000,
+        defaultCallsPerMinute: 300,
+      },
+    });
+    expect(
+      parseCommandLine(
+        [
+          'http',
+          '--allowed-hosts',
+          'a.example, b.example',
+          '--allowed-hosts=c.example',
+          '--session-idle-timeout',
+          '60',
+          '--shutdown-timeout',
+          '0',
+          '--port',
+          '0',
+          '--allow-anonymous',
+          'guest',
+        ],
+        { HUBGATE_REQUEST_TIMEOUT: '1.5', HUBGATE_LOG_LEVEL: 'debug' },
+      ),
+    ).toMatchObject({
+      options: {
+        allowedHosts: ['a.example', 'b.example', 'c.example'],
+        sessionIdleMs: 60_000,
+        shutdownMs: 0,
+        port: 0,
+        allowAnonymous: 'guest',
+        timeoutMs: 1500,
+        logLevel: 'debug',
+      },
+    });
+  });
+});
+
+describe('every flag error', () => {
+  it.each([
+    [['http', '--log-level', 'x'], /--log-level must be one of/],
+    [['http', '--request-timeout', 'x'], /--request-timeout must be a number of seconds above 0/],
+    [['http', '--nope'], /Unknown option '--nope'/],
+    [['check', '--config'], /argument missing/],
+  ])('%j shows the usage of the command it was given to', (argv, message) => {
+    expect(() => parseCommandLine(argv, {})).toThrow(message);
+    expect(refusalOf(argv)?.command).toBe(argv[0]);
+  });
+
+  it('shows, for every command and every flag with a value, the usage of that command', () => {
+    for (const command of COMMANDS) {
+      for (const flag of flagsOf(command)) {
+        const { kind, env } = spec(flag);
+        if (kind === 'boolean') continue;
+        const before = [...(command === 'serve' ? [] : [command]), ...tool(command, flag)];
+        // No value at all.
+        expect(refusalOf([...before, `--${flag}`])?.command, `${command} --${flag}`).toBe(command);
+        const bad = BAD_VALUES[kind];
+        if (bad === undefined) continue;
+        // A bad value, on the command line or in the flag's variable.
+        const given = refusalOf([...before, `--${flag}`, bad]);
+        expect(given?.command, `${command} --${flag} ${bad}`).toBe(command);
+        expect(given?.message, `${command} --${flag} ${bad}`).toMatch(
+          new RegExp(`--${flag}|"${bad.replace(/[[\]]/g, '\\$&')}"`),
+        );
+        if (env) expect(refusalOf(before, { [env]: bad })?.command, env).toBe(command);
+      }
+    }
+  });
+});
+
+/** A value each kind refuses; undefined where any text is a value. */
+const BAD_VALUES: Record<FlagKind['kind'], string | undefined> = {
+  boolean: undefined,
+  string: undefined,
+  list: undefined,
+  grants: 'catalog',
+  number: 'x',
+  seconds: 'x',
+  choice: 'x',
+  url: 'ftp://x',
+  'json-object': '[1]',
+};
+
+/** explain refuses everything else without a --tool. */
+function tool(command: string, flag: string): string[] {
+  return command === 'explain' && flag !== 'tool' ? ['--tool', 'get_tag'] : [];
+}
+
+function refusalOf(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError | undefined {
+  try {
+    parseCommandLine(argv, env);
+  } catch (caught) {
+    if (caught instanceof UsageError) return caught;
+    throw caught;
+  }
+  return undefined;
+}
+
+describe('empty values', () => {
+  it.each([
+    [['--config', ''], 'serve'],
+    [['http', '--config', ''], 'http'],
+    [['http', '--host', ''], 'http'],
+    [['check', '--config', ''], 'check'],
+    [['explain', '--tool', ''], 'explain'],
+  ] as const)('%j is an error, not "no value"', (argv, command) => {
+    let error: unknown;
+    try {
+      parseCommandLine([...argv], {});
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(/^--[a-z-]+ must not be empty$/);
+    expect((error as UsageError).command).toBe(command);
+  });
+
+  it('an empty variable is no value: HUBGATE_CONFIG="" serves the built-in default', () => {
+    const command = parseCommandLine([], { HUBGATE_CONFIG: '' });
+    expect(command).toMatchObject({ kind: 'serve' });
+    expect((command as { options: { configFile?: string } }).options.configFile).toBeUndefined();
   });
 });
