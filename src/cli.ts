@@ -65,6 +65,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
+// A reader that goes away (`hubgate tools --json | head`, a host closing stdio) is an end, not a
+// failure: leave quietly instead of dying on an unhandled EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2), process.env).catch((error: unknown) => {
   if (error instanceof UsageError) {
     process.stderr.write(`hubgate: ${error.message}\n\n${USAGE[error.command]}`);

@@ -49,7 +49,17 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
   });
   const service = createHttpService(options, { gateway, metrics, logger });
 
-  const address = await service.listen();
+  const address = await service.listen().catch(async (error: NodeJS.ErrnoException) => {
+    await gateway.close();
+    if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+      throw new Error(
+        `cannot listen on ${options.host} port ${options.port}: ${
+          error.code === 'EADDRINUSE' ? 'it is in use' : 'permission denied'
+        }. Stop what listens there, or choose another with --port (0 picks a free one) or --host.`,
+      );
+    }
+    throw error;
+  });
   if (!LOOPBACK.includes(options.host)) {
     logger.warn(
       { host: options.host },

@@ -1,7 +1,8 @@
 /** The operator's commands, run as the built CLI: check, explain, key, tools, and serving a config. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -323,5 +324,42 @@ audit: { file: "${audit}" }
     const two = await hubgate(['--config', file('two.yaml', 'agents: { a: {}, b: {} }\n')]);
     expect(two.code).toBe(1);
     expect(two.stderr).toContain('several agents (a, b) and none chosen');
+  });
+});
+
+describe('leaving cleanly', () => {
+  it('hubgate tools --json | head: a reader that goes away is a quiet exit 0', async () => {
+    const child = spawn(process.execPath, [cli, 'tools', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    // Read one chunk, then close the pipe as `head` does.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('a port in use says which, and which flag to change', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const config = file(
+        'port-in-use.yaml',
+        `agents:\n  bot:\n    keys: ["sha256:${'a'.repeat(64)}"]\n    grants: [{ resource: catalog, access: read }]\n`,
+      );
+      const { code, stderr } = await hubgate(['http', '--config', config, '--port', String(port)]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `hubgate: cannot listen on 127.0.0.1 port ${port}: it is in use. Stop what listens there, or choose another with --port (0 picks a free one) or --host.\n`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
