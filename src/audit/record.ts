@@ -55,7 +55,7 @@ export function auditRecord(facts: CallFacts, outcome: CallOutcome): AuditRecord
     resources: outcome.resources ?? [],
     access: facts.access,
     decision: outcome.decision,
-    reason: outcome.reason,
+    reason: bounded(outcome.reason, MAX_REASON),
     outcome: outcome.outcome,
     hub_status: outcome.hub_status ?? null,
     duration_ms: Math.round(performance.now() - facts.started),
@@ -63,17 +63,19 @@ export function auditRecord(facts: CallFacts, outcome: CallOutcome): AuditRecord
   };
 }
 
+/** A reason is hubgate's own sentence, but may quote what a call sent: one record stays small. */
+const MAX_REASON = 1_000;
 const MAX_STRING = 256;
+
+function bounded(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text;
+}
 const MAX_ITEMS = 50;
 const MAX_DEPTH = 6;
 
 /** A copy of the arguments fit for the audit log: secret fields replaced whole, sizes bounded. */
 export function redactArguments(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') {
-    return value.length > MAX_STRING
-      ? `${value.slice(0, MAX_STRING)}…(${value.length} chars)`
-      : value;
-  }
+  if (typeof value === 'string') return bounded(value, MAX_STRING);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[too deep]';
   if (Array.isArray(value)) {

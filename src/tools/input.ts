@@ -53,14 +53,21 @@ export function describeIssues(error: ZodError): string {
       if (issue.code === 'invalid_type' && /received undefined$/.test(message)) {
         message = 'is required';
       } else if (issue.code === 'unrecognized_keys') {
-        message = `unknown argument${issue.keys.length > 1 ? 's' : ''} ${issue.keys
-          .map((key) => JSON.stringify(truncate(key)))
-          .join(', ')}`;
+        // A hostile call may send thousands: name a few, count the rest.
+        const named = issue.keys
+          .slice(0, MAX_NAMED_KEYS)
+          .map((key) => JSON.stringify(truncate(key)));
+        const more = issue.keys.length - named.length;
+        message = `unknown argument${issue.keys.length > 1 ? 's' : ''} ${named.join(', ')}${
+          more > 0 ? ` and ${more} more` : ''
+        }`;
       }
       return field ? `${field}: ${message}` : message;
     })
     .join('; ');
 }
+
+const MAX_NAMED_KEYS = 10;
 
 function truncate(text: string): string {
   return text.length > 64 ? `${text.slice(0, 64)}…` : text;

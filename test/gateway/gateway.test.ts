@@ -118,6 +118,19 @@ describe('the call pipeline', () => {
     },
   );
 
+  it('keeps the record and the answer small when a call sends 90,000 unknown arguments', async () => {
+    const args: Record<string, unknown> = { ...nginx };
+    for (let i = 0; i < 90_000; i += 1) args[`k${i}`] = i;
+    const result = await gateway.call('bot', 'get_repository', args, context);
+    expect(result.content[0].text).toMatch(
+      /^Invalid arguments for get_repository: unknown arguments "k0", "k1", .*"k9" and 89990 more\. Nothing was sent/,
+    );
+    expect(result.content[0].text.length).toBeLessThan(400);
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0]).length).toBeLessThan(8_000);
+    expect(hub.requests).toEqual([]);
+  });
+
   it('allows a call the grants cover, sends it, and records the outcome with the Hub status', async () => {
     const result = await gateway.call('bot', 'get_repository', nginx, context);
     expect(result.isError).toBeUndefined();
