@@ -6,7 +6,7 @@
  * answers into results or typed errors.
  */
 import { type Credential, TokenSource } from './auth.js';
-import { ReadCache } from './cache.js';
+import { DEFAULT_CACHE_MAX_BYTES, ReadCache } from './cache.js';
 import type { HubConnection, HubRequest, HubResponse } from './connection.js';
 import {
   HubAuthError,
@@ -34,6 +34,8 @@ export interface HubCallOptions {
 export interface HubClientOptions {
   /** How long a read is reused; 0 turns the cache off. */
   cacheTtlMs?: number;
+  /** What this identity's cached answers may weigh in all; see DEFAULT_CACHE_MAX_BYTES. */
+  cacheMaxBytes?: number;
   /** Tries per call, the first included. */
   attempts?: number;
   now?: () => number;
@@ -72,7 +74,11 @@ export class HubClient {
     this.tokens = credential
       ? new TokenSource(credential, (c) => exchangeToken(connection, c))
       : undefined;
-    this.cache = new ReadCache(options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS);
+    this.cache = new ReadCache({
+      ttlMs: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
+      maxBytes: options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+      sizeOf: answerBytes,
+    });
     this.attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
     this.now = options.now ?? Date.now;
   }
@@ -120,6 +126,9 @@ export class HubClient {
     const budget = this.connection.timeoutMs;
     const deadline = this.now() + budget;
     for (let attempt = 1; ; attempt += 1) {
+      // A new call refuses at once while the credential is blocked; one that has already waited
+      // waits on while the block lasts and fits, since it may have moved since the wait began.
+      if (attempt > 1) await this.waitOutBlock(deadline, request);
       this.failIfSpent(request);
       const remaining = deadline - this.now();
       if (remaining <= 0) throw new HubTimeoutError(request.method, request.path, budget);
@@ -159,6 +168,20 @@ export class HubClient {
     if (attempt >= this.attempts || this.now() + ms >= deadline) return false;
     await sleep(ms, request.signal, request.method, request.path);
     return true;
+  }
+
+  /**
+   * Waits until the credential's block is over, when that fits the budget. Concurrent calls' 429s,
+   * answered after the one this call waited for, push the block later; and a timer may fire a
+   * millisecond before Date.now() reaches its end (timers run on a monotonic clock of their own).
+   */
+  private async waitOutBlock(deadline: number, request: HubRequest): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      const ms = this.blockedUntilMs() - now;
+      if (ms <= 0 || now + ms >= deadline) return;
+      await sleep(ms, request.signal, request.method, request.path);
+    }
   }
 
   /** Sends with the identity's bearer; a 401 refreshes the token once and sends once more. */
@@ -219,13 +242,18 @@ export class HubClient {
 
   /** The Hub said the budget is spent until its reset (or a 429 said when): refuse unsent. */
   private failIfSpent(request: HubRequest): void {
-    const { remaining, resetAt } = this.rateLimit;
-    const spentUntil = remaining === 0 && resetAt !== undefined ? resetAt * 1000 : 0;
-    const until = Math.max(spentUntil, this.blockedUntil);
+    const until = this.blockedUntilMs();
     const now = this.now();
     if (until > now) {
       throw new HubRateLimitedError(request.method, request.path, Math.ceil((until - now) / 1000));
     }
+  }
+
+  /** No request before this time (ms): a spent budget's reset, or a 429's wait. */
+  private blockedUntilMs(): number {
+    const { remaining, resetAt } = this.rateLimit;
+    const spentUntil = remaining === 0 && resetAt !== undefined ? resetAt * 1000 : 0;
+    return Math.max(spentUntil, this.blockedUntil);
   }
 
   private finish(request: HubRequest, response: HubResponse, options: HubCallOptions): HubResponse {
@@ -247,6 +275,20 @@ export class HubClient {
       if (at !== undefined) this.blockedUntil = at;
     }
   }
+}
+
+/**
+ * An answer's weight in the cache: its body as received (Content-Length, which the connection has
+ * read in full) or, without one, its JSON text; plus its headers, so that no answer weighs nothing.
+ */
+function answerBytes(response: HubResponse): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(response.headers)) bytes += name.length + value.length;
+  const { body } = response;
+  if (body === undefined) return bytes;
+  const length = Number(response.headers['content-length']);
+  if (Number.isSafeInteger(length) && length >= 0) return bytes + length;
+  return bytes + Buffer.byteLength(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 async function exchangeToken(connection: HubConnection, credential: Credential): Promise<string> {
