@@ -7,7 +7,12 @@ import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Grant } from '../policy/types.js';
-import { type InterpolationProblem, interpolate } from './interpolate.js';
+import {
+  type InterpolationProblem,
+  interpolate,
+  type Substitutions,
+  withoutSubstitutions,
+} from './interpolate.js';
 import { type ConfigFile, configSchema } from './schema.js';
 import type { AgentConfig, Config, CredentialConfig } from './types.js';
 
@@ -72,7 +77,8 @@ export function parseConfig(
 ): Config {
   const document = parseByExtension(text, source);
   const found: InterpolationProblem[] = [];
-  const interpolated = interpolate(document, env, found);
+  const substituted: Substitutions = new Map();
+  const interpolated = interpolate(document, env, found, [], substituted);
   const describe = (problem: InterpolationProblem) =>
     `${formatPath(problem.path) || '(top level)'}: ${problem.message}`;
   const tolerated = (problem: InterpolationProblem) =>
@@ -80,7 +86,13 @@ export function parseConfig(
   const problems = found.filter((problem) => !tolerated(problem));
   if (problems.length > 0) throw new ConfigError(source, problems.map(describe));
   const parsed = configSchema(toolNames).safeParse(interpolated ?? {});
-  if (!parsed.success) throw new ConfigError(source, describeIssues(parsed.error));
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error);
+    throw new ConfigError(
+      source,
+      problems.map((problem) => withoutSubstitutions(problem, substituted)),
+    );
+  }
   const config = toConfig(parsed.data, source);
   const warnings = found.filter(tolerated).map(describe);
   if (warnings.length > 0) config.warnings = warnings;

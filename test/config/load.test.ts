@@ -271,3 +271,24 @@ describe('audit.file', () => {
     expect(absolute.auditFile).toBe('/var/log/a.ndjson');
   });
 });
+
+describe('errors never quote a value from the environment', () => {
+  const secret = 'dckr_pat_CANARY_1234567890';
+  it.each([
+    ['tools.deny', 'agents:\n  a:\n    tools: { deny: ["${TOKEN}"] }\n'],
+    ['credential', 'agents:\n  a:\n    credential: "${TOKEN}"\n'],
+    ['default_agent', 'agents:\n  a: {}\ndefault_agent: "${TOKEN}"\n'],
+    ['a short value', 'agents:\n  a:\n    credential: "${SHORT}"\n'],
+  ])('a ${VAR} misplaced in %s names the variable, not its value', (_where, text) => {
+    let message = '';
+    try {
+      parseConfig(text, 'c.yaml', { TOKEN: secret, SHORT: 'x_1' }, toolNames);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^c\.yaml: /);
+    expect(message).not.toContain('CANARY');
+    expect(message).not.toContain('"x_1"');
+    expect(message).toMatch(/\$\{(?:TOKEN|SHORT)\}/);
+  });
+});
