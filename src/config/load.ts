@@ -102,34 +102,41 @@ export function parseConfig(
 function parseByExtension(text: string, source: string): unknown {
   const extension = extname(source).toLowerCase();
   if (extension === '.json') {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (error) {
       throw new ConfigError(source, [`is not valid JSON: ${(error as Error).message}`]);
     }
+    // JSON.parse keeps the last of two "grants": a policy must not say one thing and mean
+    // another. JSON is YAML, whose parser finds duplicate keys, with their line.
+    parseYaml(text, source, 'JSON');
+    return value;
   }
-  if (extension === '.yaml' || extension === '.yml') {
-    // Loaded on demand: most sessions never read a YAML file, and the parser is large.
-    const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-    const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-    if (document.errors.length > 0) {
-      throw new ConfigError(
-        source,
-        document.errors.map((error) => {
-          const position = error.linePos?.[0];
-          const where = position ? `line ${position.line}, column ${position.col}: ` : '';
-          // prettyErrors appends " at line L, column C:" and a snippet; keep the sentence.
-          const sentence = (error.message.split('\n')[0] ?? '').replace(
-            / at line \d+, column \d+:$/,
-            '',
-          );
-          return `${where}is not valid YAML: ${sentence}`;
-        }),
-      );
-    }
-    return document.toJS();
-  }
+  if (extension === '.yaml' || extension === '.yml') return parseYaml(text, source, 'YAML');
   throw new ConfigError(source, ['must end in .yaml, .yml or .json']);
+}
+
+function parseYaml(text: string, source: string, language: 'YAML' | 'JSON'): unknown {
+  // Loaded on demand: most sessions never read a config file, and the parser is large.
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => {
+        const position = error.linePos?.[0];
+        const where = position ? `line ${position.line}, column ${position.col}: ` : '';
+        // prettyErrors appends " at line L, column C:" and a snippet; keep the sentence.
+        const sentence = (error.message.split('\n')[0] ?? '').replace(
+          / at line \d+, column \d+:$/,
+          '',
+        );
+        return `${where}is not valid ${language}: ${sentence}`;
+      }),
+    );
+  }
+  return document.toJS();
 }
 
 function describeIssues(error: z.ZodError): string[] {

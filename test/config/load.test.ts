@@ -292,3 +292,22 @@ describe('errors never quote a value from the environment', () => {
     expect(message).toMatch(/\$\{(?:TOKEN|SHORT)\}/);
   });
 });
+
+describe('JSON configs', () => {
+  it('refuse a key given twice, as YAML ones do, with its line', () => {
+    const text = `{
+  "agents": {
+    "a": {
+      "grants": [{ "resource": "repo:*/*", "access": "admin" }],
+      "grants": [{ "resource": "catalog", "access": "read" }]
+    }
+  }
+}`;
+    expect(() => parseConfig(text, 'c.json', {}, toolNames)).toThrow(
+      /^c\.json: line 5, column 7: is not valid JSON: Map keys must be unique/,
+    );
+    expect(() =>
+      parseConfig(text.replace(/,\n\s*"grants".*\n/, '\n'), 'c.json', {}, toolNames),
+    ).not.toThrow();
+  });
+});
