@@ -3,7 +3,7 @@
  * are written before the result goes back to the agent, so a crash after an answer cannot lose
  * the record of it.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { AuditRecord } from './record.js';
 
@@ -31,12 +31,31 @@ export function loggerAuditSink(logger: Logger): AuditSink {
   };
 }
 
+/** Thrown when the audit file is not one hubgate may write its records to. */
+export class AuditFileError extends Error {
+  override name = 'AuditFileError';
+}
+
 /**
  * Appends NDJSON to a file, one synchronous write per record. The file is opened at start-up so
- * an unwritable path stops hubgate before it serves anything.
+ * an unwritable path stops hubgate before it serves anything. It is opened without following a
+ * symbolic link (someone who can write the folder must not redirect the records), and refused
+ * when other users may read it (records name agents and repositories) or write it (they could
+ * forge or erase records).
  */
 export function fileAuditSink(path: string, logger: Logger): AuditSink {
-  const fd = openSync(path, 'a', 0o600);
+  const fd = openSync(
+    path,
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+    0o600,
+  );
+  const mode = fstatSync(fd).mode;
+  if ((mode & 0o006) !== 0) {
+    closeSync(fd);
+    throw new AuditFileError(
+      `other users may ${mode & 0o004 ? 'read' : 'write'} it (mode ${(mode & 0o777).toString(8)}): chmod o-rw it, or 600`,
+    );
+  }
   let open = true;
   return {
     record(record) {

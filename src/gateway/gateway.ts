@@ -5,7 +5,7 @@
  * (`explain`) are adapters over it; none builds these parts itself.
  */
 import type { Logger } from 'pino';
-import { type AuditSink, auditSinkFor } from '../audit/sinks.js';
+import { AuditFileError, type AuditSink, auditSinkFor } from '../audit/sinks.js';
 import { ConfigError } from '../config/load.js';
 import { createReloader, type Reloader } from '../config/reload.js';
 import { ConfigStore } from '../config/store.js';
@@ -80,9 +80,15 @@ export function openAuditSink(config: Config, logger: Logger): AuditSink {
   try {
     return auditSinkFor(config.auditFile, logger);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const { code } = error as NodeJS.ErrnoException;
+    const why =
+      error instanceof AuditFileError
+        ? error.message
+        : code === 'ELOOP'
+          ? 'it is a symbolic link, which hubgate does not follow'
+          : `it cannot be opened for appending (${code ?? (error as Error).message})`;
     throw new ConfigError(config.source ?? 'configuration', [
-      `audit.file: ${config.auditFile} cannot be opened for appending (${code})`,
+      `audit.file: ${config.auditFile}: ${why}`,
     ]);
   }
 }

@@ -154,7 +154,7 @@ describe('hubgate check', () => {
     );
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain(
-      `audit.file: ${join(dir, 'no-such-dir/a.ndjson')} cannot be opened for appending (ENOENT)`,
+      `audit.file: ${join(dir, 'no-such-dir/a.ndjson')}: it cannot be opened for appending (ENOENT)`,
     );
   });
 

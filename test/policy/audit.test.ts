@@ -1,7 +1,18 @@
+import {
+  chmodSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { type AuditRecord, redactArguments } from '../../src/audit/record.js';
-import { loggerAuditSink } from '../../src/audit/sinks.js';
+import { fileAuditSink, loggerAuditSink } from '../../src/audit/sinks.js';
+import { openAuditSink } from '../../src/gateway/gateway.js';
 import { createLogger, type LogLevel } from '../../src/log.js';
 
 const record: AuditRecord = {
@@ -104,5 +115,46 @@ describe('redactArguments', () => {
     expect(redacted.list).toHaveLength(51);
     expect((redacted.list as unknown[])[50]).toBe('…(10 more)');
     expect(JSON.stringify(redacted.deep)).toContain('[too deep]');
+  });
+});
+
+describe('the audit file', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'hubgate-audit-file-'));
+  const silent = createLogger('silent');
+  const config = (auditFile: string) => ({
+    source: join(folder, 'hubgate.yaml'),
+    credentials: new Map(),
+    agents: new Map(),
+    auditFile,
+  });
+
+  it('is created readable and writable by its owner only', () => {
+    const path = join(folder, 'new.ndjson');
+    fileAuditSink(path, silent).close?.();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('is refused when others may read or write it, saying which', () => {
+    const path = join(folder, 'shared.ndjson');
+    writeFileSync(path, '');
+    chmodSync(path, 0o644);
+    expect(() => openAuditSink(config(path), silent)).toThrow(
+      `audit.file: ${path}: other users may read it (mode 644): chmod o-rw it, or 600`,
+    );
+    chmodSync(path, 0o602);
+    expect(() => openAuditSink(config(path), silent)).toThrow(
+      /other users may write it \(mode 602\)/,
+    );
+  });
+
+  it('is not followed through a symbolic link', () => {
+    const target = join(folder, 'elsewhere.ndjson');
+    writeFileSync(target, '', { mode: 0o600 });
+    const link = join(folder, 'link.ndjson');
+    symlinkSync(target, link);
+    expect(() => openAuditSink(config(link), silent)).toThrow(
+      `audit.file: ${link}: it is a symbolic link, which hubgate does not follow`,
+    );
+    expect(readFileSync(target, 'utf8')).toBe('');
   });
 });
