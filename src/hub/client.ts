@@ -60,6 +60,8 @@ export class HubClient {
   readonly rateLimit: RateLimitState = {};
   /** After a 429 that said when: no request before this time (ms). */
   private blockedUntil = 0;
+  /** When the rate-limit figures were last noted (ms). */
+  private rateLimitNotedAt = 0;
 
   /**
    * With a credential, calls carry a bearer from the token exchange; with `staticBearer` (a SCIM
@@ -245,14 +247,19 @@ export class HubClient {
     const until = this.blockedUntilMs();
     const now = this.now();
     if (until > now) {
-      throw new HubRateLimitedError(request.method, request.path, Math.ceil((until - now) / 1000));
+      const seconds = Math.ceil((until - now) / 1000);
+      throw new HubRateLimitedError(request.method, request.path, seconds, new Date(until));
     }
   }
 
   /** No request before this time (ms): a spent budget's reset, or a 429's wait. */
   private blockedUntilMs(): number {
     const { remaining, resetAt } = this.rateLimit;
-    const spentUntil = remaining === 0 && resetAt !== undefined ? resetAt * 1000 : 0;
+    // A spent budget waits for its reset, within the same bound as a 429's wait.
+    const spentUntil =
+      remaining === 0 && resetAt !== undefined
+        ? Math.min(resetAt * 1000, this.rateLimitNotedAt + MAX_SELF_IMPOSED_WAIT_MS)
+        : 0;
     return Math.max(spentUntil, this.blockedUntil);
   }
 
@@ -270,6 +277,7 @@ export class HubClient {
     if (limit !== undefined) this.rateLimit.limit = limit;
     if (remaining !== undefined) this.rateLimit.remaining = remaining;
     if (reset !== undefined) this.rateLimit.resetAt = reset;
+    this.rateLimitNotedAt = this.now();
     if (response.status === 429) {
       const at = retryAtMs(headers, this.now());
       if (at !== undefined) this.blockedUntil = at;
@@ -326,17 +334,37 @@ function toResponseError(
  * When (ms) the Hub accepts calls again: `Retry-After` (seconds or an HTTP date) or
  * `X-Retry-After` (unix time).
  */
+/**
+ * When a 429 says the Hub takes calls again, in ms. X-RateLimit-Reset (a unix time) is preferred
+ * when X-RateLimit-Remaining is 0;
+ * then Retry-After, in seconds or, as the real Hub has sent it, as a unix time (a value past
+ * 10^9 cannot be a wait in seconds: that would be 31 years); then an HTTP date; then
+ * X-Retry-After. Whatever it says, hubgate waits at most MAX_SELF_IMPOSED_WAIT_MS: one odd header
+ * must not lock every agent on a credential out until a restart.
+ */
 export function retryAtMs(headers: Record<string, string>, now: number): number | undefined {
+  const at = announcedRetryAtMs(headers, now);
+  return at === undefined ? undefined : Math.min(Math.max(now, at), now + MAX_SELF_IMPOSED_WAIT_MS);
+}
+
+/** A wait past this is the Hub's to enforce: hubgate tries again after it. */
+export const MAX_SELF_IMPOSED_WAIT_MS = 15 * 60_000;
+const EPOCH_SECONDS = 1e9;
+
+function announcedRetryAtMs(headers: Record<string, string>, now: number): number | undefined {
+  // The budget's own reset, when it is the budget that is spent.
+  const reset = numberHeader(headers['x-ratelimit-reset']);
+  const spent = numberHeader(headers['x-ratelimit-remaining']) === 0;
+  if (spent && reset !== undefined && reset * 1000 > now) return reset * 1000;
   const retryAfter = headers['retry-after'];
   if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return now + Math.max(0, seconds) * 1000;
+    const value = numberHeader(retryAfter);
+    if (value !== undefined) return value > EPOCH_SECONDS ? value * 1000 : now + value * 1000;
     const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(now, date);
+    if (Number.isFinite(date)) return date;
   }
   const unix = numberHeader(headers['x-retry-after']);
-  if (unix !== undefined) return Math.max(now, unix * 1000);
-  return undefined;
+  return unix === undefined ? undefined : unix * 1000;
 }
 
 /** Seconds to wait, rounded up, as errors tell them. */

@@ -102,9 +102,11 @@ export class HubRateLimitedError extends HubError {
     readonly method: string,
     readonly path: string,
     readonly retryAfterSeconds: number,
+    /** When the call may be sent again. */
+    readonly retryAt: Date = new Date(Date.now() + retryAfterSeconds * 1000),
   ) {
     super(
-      `Docker Hub's rate limit for this credential is spent (X-RateLimit-Remaining: 0); it resets in ${retryAfterSeconds} s. ${method} ${path} was not sent: retry after that.`,
+      `Docker Hub's rate limit for this credential is spent (a 429, or X-RateLimit-Remaining: 0); it resets in ${retryAfterSeconds} s. ${method} ${path} was not sent: retry at ${retryAt.toISOString()} or later.`,
     );
   }
 }

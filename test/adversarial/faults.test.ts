@@ -564,7 +564,7 @@ describe('429 storms', () => {
     for (const result of blocked) {
       expectClearError(result, /^Docker Hub's rate limit for this credential is spent/);
       expect(result.text).toMatch(
-        /resets in [12] s\. (?:GET|POST|PATCH) \S+ was not sent: retry after that\.$/,
+        /resets in [12] s\. (?:GET|POST|PATCH) \S+ was not sent: retry at \d{4}-\d\d-\d\dT[\d:.]+Z or later\.$/,
       );
       expect(result.ms).toBeLessThan(SLACK);
     }

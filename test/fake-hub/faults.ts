@@ -41,7 +41,7 @@ export function createFaultQueue(): FaultQueue {
 export function faultReply(fault: Fault & { status: number }, nowMs = Date.now()): Reply {
   const headers: Record<string, string> = {};
   if (fault.status === 429 && fault.retryAfterSeconds !== undefined) {
-    Object.assign(headers, retryAfterHeaders(fault.retryAfterSeconds, nowMs));
+    Object.assign(headers, retryAfterHeaders(fault.retryAfterSeconds, nowMs, fault.retryAfterForm));
   }
   Object.assign(headers, fault.headers);
   return {

@@ -44,9 +44,11 @@ export function rateLimitHeaders(decision: RateDecision): Record<string, string>
   };
 }
 
-export function retryAfterHeaders(seconds: number, nowMs = Date.now()): Record<string, string> {
-  return {
-    'Retry-After': String(seconds),
-    'X-Retry-After': String(Math.ceil(nowMs / 1000) + seconds),
-  };
+export function retryAfterHeaders(
+  seconds: number,
+  nowMs = Date.now(),
+  form: 'seconds' | 'unix' = 'seconds',
+): Record<string, string> {
+  const at = String(Math.ceil(nowMs / 1000) + seconds);
+  return { 'Retry-After': form === 'unix' ? at : String(seconds), 'X-Retry-After': at };
 }

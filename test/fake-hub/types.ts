@@ -40,6 +40,11 @@ export interface Fault {
   times?: number;
   /** With status 429: sets Retry-After and X-Retry-After. */
   retryAfterSeconds?: number;
+  /**
+   * How Retry-After says it: in seconds (the default, as RFC 9110 has it), or as a unix time, as
+   * the real Hub has been seen to send it (`retry-after: 1746136938`).
+   */
+  retryAfterForm?: 'seconds' | 'unix';
   /** Drop the connection instead of answering (after any delay): a reset as the client sees it. */
   reset?: boolean;
   /**
