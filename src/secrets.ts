@@ -30,6 +30,42 @@ function capitalized(name: string): string {
 
 export const REDACTED = '[redacted]';
 
+/**
+ * A secret in the forms an upstream may echo it: as it is, base64 and base64url, percent- and
+ * JSON-escaped, and with its identifier as `identifier:secret` in base64 (Basic authorization).
+ */
+export function secretForms(secret: string, identifier?: string): string[] {
+  const bytes = Buffer.from(secret);
+  const forms = [
+    secret,
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+  if (identifier !== undefined)
+    forms.push(Buffer.from(`${identifier}:${secret}`).toString('base64'));
+  return forms;
+}
+
+/** Shorter strings are not taken as secrets to scrub: they would match ordinary words. */
+const MIN_SCRUBBED = 8;
+
+/**
+ * Text from upstream (the Hub, or anything at --hub-url) with every secret hubgate holds taken
+ * out: an error page that echoes the request back must not hand the agent a token.
+ */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let scrubbed = text;
+  // Longest first, so that a secret inside another's encoding is not left half.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= MIN_SCRUBBED && scrubbed.includes(secret)) {
+      scrubbed = scrubbed.split(secret).join(REDACTED);
+    }
+  }
+  return scrubbed;
+}
+
 export function isSecretField(name: string): boolean {
   return SNAKE.test(name) || CAMEL.test(name);
 }

@@ -4,6 +4,7 @@
  *
  *   secrets, version     what everything may use
  *   policy, hub          the decision and the Docker Hub client: they know nothing of the rest
+ *                        (hub uses the secrets rule to scrub what upstream echoes)
  *   audit, config        records and sinks; the config file and its store (policy types below)
  *   tools                the catalog and its machinery, over hub and policy
  *   gateway              the call path: config, tools, audit, hub, policy
@@ -24,7 +25,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   secrets: [],
   version: [],
   policy: [],
-  hub: [],
+  hub: ['secrets'],
   log: ['secrets'],
   audit: ['policy', 'secrets'],
   config: ['policy'],

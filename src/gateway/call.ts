@@ -12,6 +12,7 @@ import type { AgentConfig } from '../config/types.js';
 import type { HubClient } from '../hub/client.js';
 import type { HubClients } from '../hub/clients.js';
 import { HubError } from '../hub/errors.js';
+import { scrubSecrets } from '../secrets.js';
 import { sendCall, targetConfirmed } from '../tools/execute.js';
 import { confirmationRefusal } from '../tools/features.js';
 import { type Bindings, prepareCall } from '../tools/prepare.js';
@@ -132,11 +133,15 @@ export async function runCall(
     const outcome = await sendCall(hub, agent, entry, args, context.signal);
     const result = shapeResult(agent, entry, args, outcome);
     allowed({ outcome: 'ok', hub_status: outcome.response.status });
-    return { content: [{ type: 'text', text: resultText(result) }] };
+    const text = resultText(result);
+    // A new secret is the answer itself for the few tools that hand one out.
+    return { content: [{ type: 'text', text: entry.revealsSecret ? text : scrub(deps, text) }] };
   } catch (error) {
     const status = (error as { status?: unknown }).status;
     allowed({ outcome: 'error', hub_status: typeof status === 'number' ? status : null });
-    if (error instanceof HubError) return failure(error.message);
+    // The Hub's own words are in the message: an upstream that echoes requests must not hand
+    // the agent a credential through them.
+    if (error instanceof HubError) return failure(scrub(deps, error.message));
     deps.logger.error({ err: error, tool: entry.name }, 'tool call failed unexpectedly');
     return failure(
       `hubgate could not complete ${entry.name}: internal error (see the server log).`,
@@ -159,6 +164,10 @@ function hubFor(deps: PipelineDeps, agent: AgentConfig, entry: ToolEntry): HubCl
     return scim ? deps.clients.forScim(scim) : deps.clients.anonymous;
   }
   return deps.clients.for(deps.store.hubCredentialOf(agent));
+}
+
+function scrub(deps: PipelineDeps, text: string): string {
+  return scrubSecrets(text, deps.clients.secretForms());
 }
 
 function failure(text: string): ToolResult {

@@ -33,6 +33,8 @@ export interface JwtClaims {
 
 export class TokenSource {
   private cached: CachedToken | undefined;
+  /** The token before the current one: an upstream may still echo it back. */
+  private previous: string | undefined;
   private inFlight: Promise<CachedToken> | undefined;
 
   constructor(
@@ -53,7 +55,17 @@ export class TokenSource {
    * call may have refreshed first; throwing that one away would cost a second exchange).
    */
   invalidate(token: string): void {
-    if (this.cached?.token === token) this.cached = undefined;
+    if (this.cached?.token === token) {
+      this.previous = token;
+      this.cached = undefined;
+    }
+  }
+
+  /** Every secret this source holds: the credential's, and its current and previous tokens. */
+  secrets(): string[] {
+    return [this.credential.secret, this.cached?.token, this.previous].filter(
+      (secret): secret is string => secret !== undefined,
+    );
   }
 
   /** The Docker Hub username the token was issued to, falling back to the configured identifier. */
@@ -69,6 +81,7 @@ export class TokenSource {
           const claims = decodeJwtClaims(token);
           const expiresAt = claims?.exp ? claims.exp * 1000 : this.now() + DEFAULT_LIFETIME_MS;
           const entry = { token, claims, refreshAt: expiresAt - EXPIRY_MARGIN_MS };
+          if (this.cached && this.cached.token !== token) this.previous = this.cached.token;
           this.cached = entry;
           return entry;
         })

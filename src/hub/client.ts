@@ -5,6 +5,7 @@
  * what the Hub does (retries, 429 waits, a spent rate limit answered without sending), and turns
  * answers into results or typed errors.
  */
+import { secretForms } from '../secrets.js';
 import { type Credential, TokenSource } from './auth.js';
 import { DEFAULT_CACHE_MAX_BYTES, ReadCache } from './cache.js';
 import type { HubConnection, HubRequest, HubResponse } from './connection.js';
@@ -84,6 +85,26 @@ export class HubClient {
     this.attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
     this.now = options.now ?? Date.now;
   }
+
+  /**
+   * The secrets this client holds (its credential's, its current and previous bearer tokens, a
+   * SCIM token) in every form an upstream may echo them: taken out of any Hub text it quotes.
+   */
+  secretForms(): string[] {
+    const held = [
+      ...(this.tokens?.secrets() ?? []),
+      ...(this.staticBearer ? [this.staticBearer] : []),
+    ];
+    // Worked out again only when a token changes: this runs for every result.
+    const key = held.join('\u0000');
+    if (this.forms?.key !== key) {
+      const identifier = this.tokens?.credential.username;
+      this.forms = { key, list: held.flatMap((secret) => secretForms(secret, identifier)) };
+    }
+    return this.forms.list;
+  }
+
+  private forms: { key: string; list: string[] } | undefined;
 
   get anonymous(): boolean {
     return !this.tokens && !this.staticBearer;
@@ -266,7 +287,7 @@ export class HubClient {
   private finish(request: HubRequest, response: HubResponse, options: HubCallOptions): HubResponse {
     if (response.status >= 200 && response.status < 300) return response;
     if (options.answerStatuses?.includes(response.status)) return response;
-    throw toResponseError(request, response, this.now());
+    throw toResponseError(request, response, this.now(), this.secretForms());
   }
 
   private noteRateLimit(response: HubResponse): void {
@@ -310,15 +331,21 @@ async function exchangeToken(connection: HubConnection, credential: Credential):
   if (response.status === 200 && typeof token === 'string' && token) return token;
   // Only the Hub's own explanation fields are quoted: a garbled answer may hold a token.
   const explained = response.body && typeof response.body === 'object' ? response.body : undefined;
-  throw new HubAuthError(response.status, credential.username, hubMessageOf(explained).message);
+  const secrets = secretForms(credential.secret, credential.username);
+  throw new HubAuthError(
+    response.status,
+    credential.username,
+    hubMessageOf(explained, secrets).message,
+  );
 }
 
 function toResponseError(
   request: HubRequest,
   response: HubResponse,
   now: number,
+  secrets: readonly string[],
 ): HubResponseError {
-  const { message, txnid } = hubMessageOf(response.body);
+  const { message, txnid } = hubMessageOf(response.body, secrets);
   const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers, now) : undefined;
   return new HubResponseError(
     response.status,
@@ -330,10 +357,6 @@ function toResponseError(
   );
 }
 
-/**
- * When (ms) the Hub accepts calls again: `Retry-After` (seconds or an HTTP date) or
- * `X-Retry-After` (unix time).
- */
 /**
  * When a 429 says the Hub takes calls again, in ms. X-RateLimit-Reset (a unix time) is preferred
  * when X-RateLimit-Remaining is 0;

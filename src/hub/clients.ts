@@ -55,6 +55,11 @@ export class HubClients {
     });
   }
 
+  /** Every secret the clients hold, in every form an upstream may echo it. */
+  secretForms(): string[] {
+    return [...new Set([...this.clients.values()].flatMap((client) => client.secretForms()))];
+  }
+
   /** The Hub's last X-RateLimit-Remaining for each identity that has made calls. */
   rateLimits(): { credential: string; remaining: number }[] {
     const figures: { credential: string; remaining: number }[] = [];

@@ -1,8 +1,10 @@
 /**
  * Errors from talking to Docker Hub, as types, so callers can tell a refusal by the Hub from a
  * network fault, a timeout or a cancellation, and so messages are built in one place.
- * No error carries a secret: messages are built from status, the Hub's own text and the path.
+ * No error carries a secret: messages are built from status, the Hub's own text (with every
+ * secret the client holds taken out) and the path.
  */
+import { scrubSecrets } from '../secrets.js';
 
 export class HubError extends Error {
   override name = 'HubError';
@@ -151,9 +153,14 @@ function describeResponse(
  * Pulls the Hub's explanation out of an error body. The Hub uses several shapes:
  * `{detail}`, `{message, errinfo}`, and SCIM's `{detail, status}`.
  */
-export function hubMessageOf(body: unknown): { message?: string; txnid?: string } {
+export function hubMessageOf(
+  body: unknown,
+  secrets: readonly string[] = [],
+): { message?: string; txnid?: string } {
+  // Scrubbed before anything is cut short: a token cut in half would no longer be recognised.
+  const scrubbed = (text: string) => scrubSecrets(text, secrets);
   if (typeof body === 'string') {
-    const text = body.trim();
+    const text = scrubbed(body.trim());
     if (HTML.test(text)) return { message: htmlPageMessage(text) };
     return text ? { message: truncate(text, 300) } : {};
   }
@@ -177,7 +184,7 @@ export function hubMessageOf(body: unknown): { message?: string; txnid?: string 
       : typeof callTxnid === 'string'
         ? callTxnid
         : undefined;
-  const message = texts.length ? truncate(texts.join(' '), 500) : undefined;
+  const message = texts.length ? truncate(scrubbed(texts.join(' ')), 500) : undefined;
   return { ...(message ? { message } : {}), ...(txnid ? { txnid } : {}) };
 }
 

@@ -38,12 +38,34 @@ export function createFaultQueue(): FaultQueue {
   };
 }
 
-export function faultReply(fault: Fault & { status: number }, nowMs = Date.now()): Reply {
+/** What an echoing upstream quotes back: the request as it came. */
+export interface Echo {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export function faultReply(
+  fault: Fault & { status: number },
+  nowMs = Date.now(),
+  echo?: Echo,
+): Reply {
   const headers: Record<string, string> = {};
   if (fault.status === 429 && fault.retryAfterSeconds !== undefined) {
     Object.assign(headers, retryAfterHeaders(fault.retryAfterSeconds, nowMs, fault.retryAfterForm));
   }
   Object.assign(headers, fault.headers);
+  if (fault.echo && echo) {
+    const quoted = JSON.stringify(echo.headers);
+    return {
+      status: fault.status,
+      body: {
+        detail: `bad request: headers were ${quoted}`,
+        message: `body was ${echo.body}`,
+        errinfo: { authorization: String(echo.headers.authorization ?? '') },
+      },
+      headers,
+    };
+  }
   return {
     status: fault.status,
     body: fault.body === undefined ? { detail: 'injected fault' } : fault.body,

@@ -170,7 +170,10 @@ async function handle(deps: HubServerDeps, req: IncomingMessage, res: ServerResp
   if (fault && isBodyFault(fault)) {
     return writeBodyFault(res, method, fault, rateLimitHeaders(rate), disconnect.signal);
   }
-  if (fault?.status !== undefined) return send(faultReply({ ...fault, status: fault.status }));
+  if (fault?.status !== undefined) {
+    const echo = { headers: req.headers, body: read.text };
+    return send(faultReply({ ...fault, status: fault.status }, Date.now(), echo));
+  }
 
   if (rate.exceeded) {
     return send({

@@ -45,6 +45,11 @@ export interface Fault {
    * the real Hub has been seen to send it (`retry-after: 1746136938`).
    */
   retryAfterForm?: 'seconds' | 'unix';
+  /**
+   * The answer quotes the request back, headers and body, in its `detail` and `message` (and
+   * in the plain text of the first 300 characters), as a misbehaving upstream or proxy does.
+   */
+  echo?: boolean;
   /** Drop the connection instead of answering (after any delay): a reset as the client sees it. */
   reset?: boolean;
   /**
