@@ -2,6 +2,7 @@
  * Open MCP sessions, each bound to the agent that opened it. A session is found by its id and
  * its agent together: another agent's key with the same id finds nothing.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 
@@ -12,6 +13,11 @@ export interface Session {
   agent: string;
   kind: SessionKind;
   transport: Transport;
+  /**
+   * Hands one HTTP request, its body already read, to the transport: each kind of transport takes
+   * it through a method of its own.
+   */
+  deliver(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void>;
   server: Server;
   lastActivity: number;
   /** Tool calls running now: a session is not idle while it has one. */

@@ -1,0 +1,130 @@
+/**
+ * The life of a session, whatever its transport: opened for one agent within the limits, with an
+ * McpServer of its own; handed the requests that name it; its tool calls counted; closed when its
+ * transport ends, when it idles, or when the service shuts down.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Gateway } from '../gateway/gateway.js';
+import { createHubgateServer } from '../server.js';
+import { sendError } from './responses.js';
+import { type Session, type SessionKind, SessionRegistry } from './sessions.js';
+
+const SESSION_NOT_FOUND = -32001;
+
+export interface SessionLimits {
+  maxSessions: number;
+  maxSessionsPerAgent: number;
+  sessionIdleMs: number;
+}
+
+/** What a transport brings to a new session; the lifecycle adds the server and the counters. */
+export type SessionSpec = Pick<Session, 'id' | 'agent' | 'kind' | 'transport' | 'deliver'>;
+
+/** Which session a request names: the agent is the one its key identified. */
+export interface SessionTarget {
+  id: string;
+  agent: string;
+  kind: SessionKind;
+}
+
+export interface SessionLifecycle {
+  readonly registry: SessionRegistry;
+  /** Why a new session for `agent` cannot open, or undefined when it can. */
+  whyFull(agent: string): string | undefined;
+  open(spec: SessionSpec): Promise<Session>;
+  /** Gives the request to the session it names, or answers 404 when there is none. */
+  handOff(
+    target: SessionTarget,
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: unknown,
+  ): Promise<void>;
+  close(session: Session): Promise<void>;
+  /** Stops closing idle sessions, lets calls in flight finish (up to `graceMs`), closes them all. */
+  drain(graceMs: number): Promise<void>;
+}
+
+export function createSessionLifecycle(
+  limits: SessionLimits,
+  deps: { gateway: Gateway; logger: Logger },
+): SessionLifecycle {
+  const { gateway, logger } = deps;
+  const registry = new SessionRegistry();
+  let callsInFlight = 0;
+
+  const sweeper = setInterval(
+    () => {
+      for (const session of registry.idleSince(Date.now() - limits.sessionIdleMs)) {
+        logger.info({ session: session.id, agent: session.agent }, 'closing an idle session');
+        void close(session);
+      }
+    },
+    Math.min(60_000, Math.max(250, limits.sessionIdleMs / 4)),
+  );
+  sweeper.unref();
+
+  function whyFull(agent: string): string | undefined {
+    if (registry.size >= limits.maxSessions) {
+      return `Too many sessions (${limits.maxSessions}); try again later`;
+    }
+    if (registry.countOf(agent) >= limits.maxSessionsPerAgent) {
+      return `Agent "${agent}" has ${limits.maxSessionsPerAgent} sessions open, its limit; end one (DELETE /mcp) or wait for idle ones to close`;
+    }
+    return undefined;
+  }
+
+  async function open(spec: SessionSpec): Promise<Session> {
+    const mcp = createHubgateServer(gateway, {
+      agentName: spec.agent,
+      transport: spec.kind,
+      session: spec.id,
+      onCallStart: () => {
+        callsInFlight += 1;
+        session.callsInFlight += 1;
+        return () => {
+          callsInFlight -= 1;
+          session.callsInFlight -= 1;
+          session.lastActivity = Date.now();
+        };
+      },
+    });
+    const session: Session = { ...spec, server: mcp, lastActivity: Date.now(), callsInFlight: 0 };
+    registry.add(session);
+    spec.transport.onclose = () => registry.remove(spec.id);
+    await mcp.connect(spec.transport);
+    logger.info({ session: spec.id, agent: spec.agent, transport: spec.kind }, 'session opened');
+    return session;
+  }
+
+  async function handOff(
+    target: SessionTarget,
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: unknown,
+  ): Promise<void> {
+    // Another agent's session id is answered exactly like an unknown one.
+    const session = registry.find(target.id, target.agent, target.kind);
+    if (!session) return sendError(response, 404, SESSION_NOT_FOUND, 'Session not found');
+    session.lastActivity = Date.now();
+    await session.deliver(request, response, body);
+  }
+
+  async function close(session: Session): Promise<void> {
+    registry.remove(session.id);
+    await session.server.close().catch(() => {});
+  }
+
+  async function drain(graceMs: number): Promise<void> {
+    clearInterval(sweeper);
+    const deadline = Date.now() + graceMs;
+    while (callsInFlight > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (callsInFlight > 0)
+      logger.warn({ callsInFlight }, 'shutdown grace over: closing calls still running');
+    await Promise.all(registry.all().map(close));
+  }
+
+  return { registry, whyFull, open, handOff, close, drain };
+}

@@ -1,0 +1,110 @@
+/**
+ * The two MCP transports over HTTP, for an agent whose key was already checked. Streamable HTTP
+ * at /mcp: a POST initialize opens a session, every other request names its session in
+ * Mcp-Session-Id. The older HTTP+SSE: GET /sse opens a session and streams its answers, POST
+ * /messages?sessionId=… carries the requests.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { readJsonBody } from './body.js';
+import { sendError } from './responses.js';
+import type { SessionLifecycle } from './session-lifecycle.js';
+
+/** Answers one request on behalf of `agent`. */
+export type AgentHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  agent: string,
+) => Promise<void>;
+
+export interface McpTransports {
+  /** /mcp, any method: the transport answers the methods it does not support itself. */
+  streamable: AgentHandler;
+  /** GET /sse. */
+  openSse: AgentHandler;
+  /** POST /messages. */
+  sseMessage: AgentHandler;
+}
+
+export function createMcpTransports(
+  sessions: SessionLifecycle,
+  options: { maxBodyBytes: number },
+): McpTransports {
+  /** The request's JSON body, or undefined once the error is answered. */
+  async function bodyOf(request: IncomingMessage, response: ServerResponse) {
+    const body = await readJsonBody(request, options.maxBodyBytes);
+    if (!body.ok) {
+      // The unread rest of an oversized body is dropped with the connection.
+      if (body.status === 413) response.setHeader('connection', 'close');
+      sendError(
+        response,
+        body.status,
+        -32700,
+        body.status === 413 ? `Payload too large: ${body.message}` : `Parse error: ${body.message}`,
+      );
+      return undefined;
+    }
+    return body;
+  }
+
+  async function streamable(request: IncomingMessage, response: ServerResponse, agent: string) {
+    let body: unknown;
+    if (request.method === 'POST') {
+      const read = await bodyOf(request, response);
+      if (!read) return;
+      body = read.value;
+    }
+    const id = request.headers['mcp-session-id'];
+    if (typeof id === 'string') {
+      return sessions.handOff({ id, agent, kind: 'http' }, request, response, body);
+    }
+    if (request.method !== 'POST' || !isInitializeRequest(body)) {
+      return sendError(
+        response,
+        400,
+        -32000,
+        'Bad Request: no Mcp-Session-Id; start a session with initialize',
+      );
+    }
+    const full = sessions.whyFull(agent);
+    if (full) return sendError(response, 503, -32000, full);
+    const sessionId = randomUUID();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => sessionId });
+    const session = await sessions.open({
+      id: sessionId,
+      agent,
+      kind: 'http',
+      transport,
+      deliver: transport.handleRequest.bind(transport),
+    });
+    await transport.handleRequest(request, response, body);
+    // The transport refused the initialize (406, 415…) and gave out no id: nobody can use or end
+    // this session, so it must not hold a slot.
+    if (transport.sessionId === undefined) await sessions.close(session);
+  }
+
+  async function openSse(_request: IncomingMessage, response: ServerResponse, agent: string) {
+    const full = sessions.whyFull(agent);
+    if (full) return sendError(response, 503, -32000, full);
+    const transport = new SSEServerTransport('/messages', response);
+    await sessions.open({
+      id: transport.sessionId,
+      agent,
+      kind: 'sse',
+      transport,
+      deliver: transport.handlePostMessage.bind(transport),
+    });
+  }
+
+  async function sseMessage(request: IncomingMessage, response: ServerResponse, agent: string) {
+    const read = await bodyOf(request, response);
+    if (!read) return;
+    const id = new URL(request.url ?? '/', 'http://hubgate').searchParams.get('sessionId') ?? '';
+    return sessions.handOff({ id, agent, kind: 'sse' }, request, response, read.value);
+  }
+
+  return { streamable, openSse, sseMessage };
+}
