@@ -1,7 +1,7 @@
 // Bundles dist/cli.js (the `hubgate` command) into a few files: a host starts hubgate for every
 // conversation, and loading one bundle is much cheaper than resolving hundreds of modules. The
 // commands a stdio session does not use (http, tools, check...) stay in chunks loaded on demand.
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Chunk names carry a content hash: old ones would pile up build after build.
@@ -23,3 +23,7 @@ await build({
     js: "import { createRequire as __hubgateRequire } from 'node:module'; const require = __hubgateRequire(import.meta.url);",
   },
 });
+
+// The `hubgate` bin: run through a link (`npx -y /path/to/clone`, `npm link`), npm does not make
+// it executable the way it does for an installed package.
+chmodSync('dist/cli.js', 0o755);
