@@ -42,15 +42,27 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
   );
   const context = { transport: options.transport, session: options.session ?? null };
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: gateway.listTools(agentName) as Tool[],
-  }));
+  /** Every request counts against the agent's rate limit, not only tool calls. */
+  const admit = (method: string) => {
+    try {
+      gateway.admit(agentName, method);
+    } catch (error) {
+      if (error instanceof CallRejected) throw new McpError(error.code, error.message, error.data);
+      throw error;
+    }
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, () => {
+    admit('tools/list');
+    return { tools: gateway.listTools(agentName) as Tool[] };
+  });
 
   // tools/call is handled here, not with setRequestHandler: the SDK would reject a malformed call
   // (arguments not an object, name not a string) before any handler ran, and leave no audit
   // record. This way every call, however malformed, reaches the Gateway and is recorded.
   server.fallbackRequestHandler = async (request, extra) => {
     if (request.method !== 'tools/call') {
+      admit(request.method);
       throw new McpError(
         ErrorCode.MethodNotFound,
         `Method not found: ${request.method.slice(0, 100)}`,

@@ -78,12 +78,7 @@ export async function runCall(
   const admitted = deps.limiter?.take(agentName) ?? { ok: true };
   if (!admitted.ok) {
     refuse(`rate limit: retry in ${admitted.retryAfterSeconds} s`);
-    throw new CallRejected(
-      RATE_LIMITED,
-      `Agent "${agentName}" is over its rate limit of tool calls; retry in ` +
-        `${admitted.retryAfterSeconds} s. ${NOTHING_SENT}`,
-      { retry_after_seconds: admitted.retryAfterSeconds },
-    );
+    throw rateLimited(agentName, admitted.retryAfterSeconds);
   }
   const agent = deps.store.agent(agentName);
   if (!agent) {
@@ -147,6 +142,16 @@ export async function runCall(
       `hubgate could not complete ${entry.name}: internal error (see the server log).`,
     );
   }
+}
+
+/** The refusal of a request over the agent's rate limit, a tool call or any other. */
+export function rateLimited(agentName: string, seconds: number, method?: string): CallRejected {
+  const what = method === undefined ? 'tool calls' : `requests (${method.slice(0, 100)})`;
+  return new CallRejected(
+    RATE_LIMITED,
+    `Agent "${agentName}" is over its rate limit of ${what}; retry in ${seconds} s. ${NOTHING_SENT}`,
+    { retry_after_seconds: seconds },
+  );
 }
 
 /** Values the server supplies to resource templates, from the config: never from the client. */

@@ -19,7 +19,7 @@ import { type PreparedCall, prepareCall } from '../tools/prepare.js';
 import type { ToolEntry } from '../tools/types.js';
 import { visibleTools } from '../tools/visible.js';
 import { VERSION } from '../version.js';
-import { bindingsOf, type CallContext, runCall, type ToolResult } from './call.js';
+import { bindingsOf, type CallContext, rateLimited, runCall, type ToolResult } from './call.js';
 import { AgentRateLimiter } from './rate-limit.js';
 
 export interface GatewayOptions {
@@ -64,6 +64,12 @@ export interface Gateway {
    */
   call(agentName: string, name: unknown, args: unknown, context: CallContext): Promise<ToolResult>;
   explain(agentName: string, toolName: string, args: unknown): Explanation;
+  /**
+   * Any other request an agent makes (tools/list, an unknown method) counts against its rate
+   * limit too: answering costs memory and CPU even when nothing reaches the Hub. Throws
+   * CallRejected when over it.
+   */
+  admit(agentName: string, method: string): void;
   /** Told after a reload that changed this agent's tool list; returns the unsubscribe. */
   onToolListChanged(agentName: string, listener: () => void): () => void;
   /** Reads the config file again; false when there is none or it is invalid (the old stays). */
@@ -142,6 +148,10 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
     hubUrl,
     listTools: (agentName) => visibleTools(store.agent(agentName), entries).map(describeTool),
     call: (agentName, name, args, context) => runCall(deps, agentName, name, args, context),
+    admit(agentName, method) {
+      const admitted = limiter?.take(agentName) ?? { ok: true };
+      if (!admitted.ok) throw rateLimited(agentName, admitted.retryAfterSeconds, method);
+    },
     explain(agentName, toolName, args) {
       const entry = byName.get(toolName);
       if (!entry) return { kind: 'unknown tool' };

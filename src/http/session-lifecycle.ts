@@ -41,6 +41,8 @@ export interface SessionLifecycle {
     body: unknown,
   ): Promise<void>;
   close(session: Session): Promise<void>;
+  /** The session a request names, if its agent opened it and it is of this kind. */
+  find(target: SessionTarget): Session | undefined;
   /** Stops closing idle sessions, lets calls in flight finish (up to `graceMs`), closes them all. */
   drain(graceMs: number): Promise<void>;
 }
@@ -126,5 +128,6 @@ export function createSessionLifecycle(
     await Promise.all(registry.all().map(close));
   }
 
-  return { registry, whyFull, open, handOff, close, drain };
+  const find = (target: SessionTarget) => registry.find(target.id, target.agent, target.kind);
+  return { registry, whyFull, open, handOff, close, drain, find };
 }

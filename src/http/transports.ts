@@ -29,6 +29,18 @@ export interface McpTransports {
   sseMessage: AgentHandler;
 }
 
+/**
+ * JSON-RPC messages one POST may carry. A batch is answered whole, and 5 KB of tools/list can ask
+ * for megabytes of answers: past this, it is refused unread.
+ */
+export const MAX_BATCH = 20;
+
+/**
+ * Bytes an answer stream (SSE, or a POST answered as a stream) may hold buffered for a client
+ * that does not read: past it, the stream is closed, and its session with it.
+ */
+export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
+
 export function createMcpTransports(
   sessions: SessionLifecycle,
   options: { maxBodyBytes: number },
@@ -36,6 +48,15 @@ export function createMcpTransports(
   /** The request's JSON body, or undefined once the error is answered. */
   async function bodyOf(request: IncomingMessage, response: ServerResponse) {
     const body = await readJsonBody(request, options.maxBodyBytes);
+    if (body.ok && Array.isArray(body.value) && body.value.length > MAX_BATCH) {
+      sendError(
+        response,
+        400,
+        -32600,
+        `Invalid Request: a batch of ${body.value.length} messages; at most ${MAX_BATCH}`,
+      );
+      return undefined;
+    }
     if (!body.ok) {
       // The unread rest of an oversized body is dropped with the connection.
       if (body.status === 413) response.setHeader('connection', 'close');
@@ -59,6 +80,8 @@ export function createMcpTransports(
     }
     const id = request.headers['mcp-session-id'];
     if (typeof id === 'string') {
+      const session = sessions.find({ id, agent, kind: 'http' });
+      if (session) boundUnread(response, () => void sessions.close(session));
       return sessions.handOff({ id, agent, kind: 'http' }, request, response, body);
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) {
@@ -90,6 +113,7 @@ export function createMcpTransports(
     const full = sessions.whyFull(agent);
     if (full) return sendError(response, 503, -32000, full);
     const transport = new SSEServerTransport('/messages', response);
+    boundUnread(response, () => void transport.close());
     await sessions.open({
       id: transport.sessionId,
       agent,
@@ -107,4 +131,23 @@ export function createMcpTransports(
   }
 
   return { streamable, openSse, sseMessage };
+}
+
+/**
+ * Closes `response` (and calls `onOverflow`) once more than MAX_UNREAD_BYTES wait in its buffer:
+ * a client that asks and never reads must not make the server hold its answers.
+ */
+function boundUnread(response: ServerResponse, onOverflow: () => void): void {
+  const write = response.write.bind(response) as (...args: unknown[]) => boolean;
+  let closed = false;
+  response.write = ((...args: unknown[]) => {
+    if (closed) return false;
+    const written = write(...args);
+    if (response.writableLength > MAX_UNREAD_BYTES) {
+      closed = true;
+      response.destroy();
+      onOverflow();
+    }
+    return written;
+  }) as ServerResponse['write'];
 }
