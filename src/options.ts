@@ -65,6 +65,8 @@ export interface HttpOptions extends PolicySource {
   maxBodyBytes: number;
   maxSessions: number;
   maxSessionsPerAgent: number;
+  maxConnections: number;
+  maxSilentPerAddress: number;
   sessionIdleMs: number;
   shutdownMs: number;
   defaultCallsPerMinute: number;
@@ -304,6 +306,8 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
           maxBodyBytes: flag('max-body'),
           maxSessions: flag('max-sessions'),
           maxSessionsPerAgent: flag('max-sessions-per-agent'),
+          maxConnections: flag('max-connections'),
+          maxSilentPerAddress: flag('max-silent-per-address'),
           sessionIdleMs: flag('session-idle-timeout'),
           shutdownMs: flag('shutdown-timeout'),
           defaultCallsPerMinute: flag('rate-limit'),

@@ -197,6 +197,8 @@ describe('the flag table', () => {
         maxBodyBytes: 1024 * 1024,
         maxSessions: 1000,
         maxSessionsPerAgent: 100,
+        maxConnections: 2000,
+        maxSilentPerAddress: 50,
         sessionIdleMs: 1_800_000,
         shutdownMs: 10_000,
         defaultCallsPerMinute: 300,

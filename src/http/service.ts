@@ -8,7 +8,7 @@
  * (transports.ts), the sessions' lifecycle (session-lifecycle.ts), and the node server under them.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
 import { guardRequest } from './guard.js';
@@ -32,6 +32,10 @@ export interface HttpServiceOptions {
   /** So that one agent (or a stolen key) cannot take every slot from the others. */
   maxSessionsPerAgent: number;
   sessionIdleMs: number;
+  /** Open connections at most (node's maxConnections). */
+  maxConnections: number;
+  /** Connections from one address that have sent no byte yet, at most. */
+  maxSilentPerAddress: number;
 }
 
 export interface HttpServiceDeps {
@@ -90,6 +94,9 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     },
   );
 
+  server.maxConnections = options.maxConnections;
+  watchSilentConnections(server, options.maxSilentPerAddress);
+
   return {
     server,
     sessions: sessions.registry,
@@ -114,4 +121,51 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
       await closed;
     },
   };
+}
+
+/**
+ * How long a connection may stay silent after it is accepted. Node's header timeout starts at the
+ * first byte: a socket that never sends one would otherwise stay open for good.
+ */
+const FIRST_BYTE_MS = 10_000;
+
+/**
+ * Closes connections that make no request within FIRST_BYTE_MS, and keeps at most
+ * `maxPerAddress` such silent ones per address: a new one closes the oldest. A connection that
+ * has made a request no longer counts, and a newcomer is never turned away, so an agent's calls
+ * go on while someone opens sockets and says nothing. (A request begun and never finished is the
+ * header timeout's.) The HTTP parser reads the socket itself, so a request is what counts as
+ * speaking, not a 'data' event.
+ */
+function watchSilentConnections(server: Server, maxPerAddress: number): void {
+  const silent = new Map<string, Set<Socket>>();
+  const spokeOn = new WeakMap<object, () => void>();
+  server.on('request', (request) => spokeOn.get(request.socket)?.());
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    let waiting = silent.get(address);
+    if (!waiting) {
+      waiting = new Set();
+      silent.set(address, waiting);
+    }
+    const group = waiting;
+    if (group.size >= maxPerAddress) {
+      // Sets iterate in insertion order: the first is the oldest.
+      const oldest = group.values().next().value;
+      if (oldest) {
+        group.delete(oldest);
+        oldest.destroy();
+      }
+    }
+    group.add(socket);
+    const timer = setTimeout(() => socket.destroy(), FIRST_BYTE_MS);
+    timer.unref();
+    const spoke = () => {
+      clearTimeout(timer);
+      group.delete(socket);
+      if (group.size === 0 && silent.get(address) === group) silent.delete(address);
+    };
+    spokeOn.set(socket, spoke);
+    socket.once('close', spoke);
+  });
 }

@@ -54,6 +54,8 @@ export function serviceOptions(overrides: Partial<ServiceOptions> = {}): Service
     maxBodyBytes: 1024 * 1024,
     maxSessions: 1000,
     maxSessionsPerAgent: 1000,
+    maxConnections: 2000,
+    maxSilentPerAddress: 50,
     sessionIdleMs: 60_000,
     defaultCallsPerMinute: 100_000,
     ...overrides,
