@@ -1,6 +1,7 @@
 /**
- * A tool is data: one ToolEntry per row of CATALOG.md. The generic code in invoke.ts and
- * ../server.ts turns entries into MCP tools; no entry has a handler of its own.
+ * A tool is data: one ToolEntry per row of CATALOG.md. The generic machinery (prepare.ts,
+ * execute.ts, result.ts, features.ts, driven by ../gateway/call.ts) runs every entry; no entry
+ * has a handler of its own.
  */
 import type { z } from 'zod';
 import type { HubMethod, HubResponse } from '../hub/connection.js';
