@@ -74,6 +74,8 @@ export interface Gateway {
   onToolListChanged(agentName: string, listener: () => void): () => void;
   /** Reads the config file again; false when there is none or it is invalid (the old stays). */
   reload(why: string): boolean;
+  /** Ends every Hub request in flight at once (shutdown, after the grace): their calls fail. */
+  abortHubCalls(): Promise<void>;
   /** Stops reloading, closes the Hub connection (unless the caller's) and the audit sink. */
   close(): Promise<void>;
 }
@@ -175,6 +177,9 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
         return false;
       }
       return reloader.reload(why);
+    },
+    async abortHubCalls() {
+      if (!options.clients) await clients.connection.close().catch(() => {});
     },
     async close() {
       reloader?.stop();

@@ -11,6 +11,8 @@ import { sendError } from './responses.js';
 import { type Session, type SessionKind, SessionRegistry } from './sessions.js';
 
 const SESSION_NOT_FOUND = -32001;
+/** How long calls whose Hub requests were ended may take to answer, at shutdown. */
+const ANSWER_AFTER_ABORT_MS = 1_000;
 
 export interface SessionLimits {
   maxSessions: number;
@@ -117,14 +119,22 @@ export function createSessionLifecycle(
     await session.server.close().catch(() => {});
   }
 
-  async function drain(graceMs: number): Promise<void> {
-    clearInterval(sweeper);
-    const deadline = Date.now() + graceMs;
-    while (callsInFlight > 0 && Date.now() < deadline) {
+  const settled = async (until: number) => {
+    while (callsInFlight > 0 && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    if (callsInFlight > 0)
-      logger.warn({ callsInFlight }, 'shutdown grace over: closing calls still running');
+  };
+
+  async function drain(graceMs: number): Promise<void> {
+    clearInterval(sweeper);
+    await settled(Date.now() + graceMs);
+    if (callsInFlight > 0) {
+      logger.warn({ callsInFlight }, 'shutdown grace over: ending the Hub calls still running');
+      // Their Hub requests end now, so that each call still answers its client (an error)
+      // before its session closes.
+      await gateway.abortHubCalls();
+      await settled(Date.now() + ANSWER_AFTER_ABORT_MS);
+    }
     await Promise.all(registry.all().map(close));
   }
 

@@ -156,8 +156,13 @@ export class HubConnection {
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  /**
+   * Ends the pool at once. Whoever closes it has already given calls their grace (the HTTP
+   * service's --shutdown-timeout): a graceful close would wait for a stalled request, a token
+   * exchange say, up to its whole time budget, and keep the process alive past its grace.
+   */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }
 

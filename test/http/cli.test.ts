@@ -93,6 +93,42 @@ function auditRecords(path: string): LogLine[] {
 }
 
 describe('hubgate http on SIGTERM', () => {
+  it('stops within its grace while a call waits on the token exchange: an answer, exit 0', async () => {
+    const hub = await fakeHub();
+    const { key, hash } = newAgentKey();
+    const config = writeConfig(
+      hub,
+      { reader: { credential: 'alice', grants: ['repo:library/*=read'] } },
+      { reader: hash },
+    );
+    const running = await startCli(['--config', config, '--port', '0', '--shutdown-timeout', '1']);
+    const { client } = await connect(running.url, key);
+    // The exchange stalls far past the grace period.
+    hub.inject({ path: '/v2/auth/token', delayMs: 60_000 });
+    const call = callTool(
+      client,
+      'get_repository',
+      { namespace: 'library', repository: 'nginx' },
+      { timeout: 10_000 },
+    ).then(
+      (result) => ({ text: result.text, at: Date.now() }),
+      (error: Error) => ({ text: `no answer: ${error.message}`, at: Date.now() }),
+    );
+    await expect
+      .poll(() => hub.requests.some((request) => request.path === '/v2/auth/token'))
+      .toBe(true);
+    const killedAt = Date.now();
+    running.child.kill('SIGTERM');
+    expect(await within(running.exited, 5_000, 'still running')).toBe(0);
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+    // The call was answered, with an error that says what happened, before the service went.
+    const answered = await call;
+    expect(answered.text).toMatch(/^Could not reach Docker Hub|^Docker Hub did not answer/);
+    expect(answered.at - killedAt).toBeLessThan(5_000);
+    const logs = running.logs().map((line) => `${line.msg} ${JSON.stringify(line)}`);
+    expect(logs.join('\n')).not.toMatch(/[Uu]nhandled|client is (?:closed|destroyed)/);
+  });
+
   it('lets a call in flight finish with its result and audit record, then exits 0', async () => {
     const hub = await fakeHub();
     const { key, hash } = newAgentKey();
