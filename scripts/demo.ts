@@ -137,10 +137,12 @@ audit: { file: "${audit}" }
 
     line();
     line(`━━ audit records (${audit})`);
-    const records = readFileSync(audit, 'utf8')
+    // An allowed call has its intent record (written before anything is sent) and its outcome.
+    const lines = readFileSync(audit, 'utf8')
       .trim()
       .split('\n')
       .map((text) => JSON.parse(text));
+    const records = lines.filter((record) => record.outcome !== 'pending');
     for (const record of records) {
       line(
         `  ${record.agent.padEnd(9)} ${record.decision.padEnd(5)} ${record.tool.padEnd(17)} ` +

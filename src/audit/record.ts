@@ -18,8 +18,12 @@ export interface AuditRecord {
   decision: 'allow' | 'deny';
   /** The grants that allowed the call, or what was missing or wrong. */
   reason: string;
-  /** `denied`: refused by hubgate, nothing sent; `error`: sent, and the Hub call failed. */
-  outcome: 'ok' | 'error' | 'denied';
+  /**
+   * `denied`: refused by hubgate, nothing sent; `error`: sent, and the Hub call failed;
+   * `pending`: the intent record of an allowed call, written before anything is sent, which its
+   * outcome record follows (file sink only).
+   */
+  outcome: 'ok' | 'error' | 'denied' | 'pending';
   hub_status: number | null;
   duration_ms: number;
   arguments: unknown;

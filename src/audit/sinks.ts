@@ -8,8 +8,21 @@ import type { Logger } from 'pino';
 import type { AuditRecord } from './record.js';
 
 export interface AuditSink {
+  /** Writes the record; throws when a sink that can fail could not write it. */
   record(record: AuditRecord): void;
+  /**
+   * Writes the intent record of an allowed call before it is sent, and throws when it cannot:
+   * the call is then refused, so that nothing reaches the Hub without its record.
+   */
+  reserve?(record: AuditRecord): void;
+  /** False while the last write failed (a full disk): not ready for calls. */
+  healthy?(): boolean;
   close?(): void;
+}
+
+/** The audit record could not be written. */
+export class AuditWriteError extends Error {
+  override name = 'AuditWriteError';
 }
 
 /** The config's audit file when it names one, else the log. */
@@ -57,15 +70,24 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
     );
   }
   let open = true;
+  let healthy = true;
+  const write = (record: AuditRecord) => {
+    if (!open) throw new AuditWriteError('the audit file is closed');
+    try {
+      writeSync(fd, `${JSON.stringify(record)}\n`);
+      healthy = true;
+    } catch (error) {
+      healthy = false;
+      logger.error({ err: error, path }, 'could not write the audit record');
+      throw new AuditWriteError(
+        `the audit record could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  };
   return {
-    record(record) {
-      if (!open) return;
-      try {
-        writeSync(fd, `${JSON.stringify(record)}\n`);
-      } catch (error) {
-        logger.error({ err: error, path }, 'could not write the audit record');
-      }
-    },
+    record: write,
+    reserve: (record) => write({ ...record, outcome: 'pending', hub_status: null }),
+    healthy: () => healthy,
     close() {
       if (open) closeSync(fd);
       open = false;

@@ -64,8 +64,14 @@ export async function runCall(
     started: performance.now(),
     rawArgs: argsOk ? rawArgs : {},
   };
-  const record = (outcome: Parameters<typeof auditRecord>[1]) =>
-    deps.audit.record(auditRecord(facts, outcome));
+  const record = (outcome: Parameters<typeof auditRecord>[1]) => {
+    try {
+      deps.audit.record(auditRecord(facts, outcome));
+    } catch {
+      // The sink said so in the log; a refusal stays a refusal, and an allowed call was only
+      // sent once its intent record was written (reserve below).
+    }
+  };
   const refuse = (reason: string) => record({ decision: 'deny', reason, outcome: 'denied' });
 
   if (typeof name !== 'string' || !argsOk) {
@@ -119,6 +125,26 @@ export async function runCall(
           `Give the agent a credential in the config, or set DOCKER_HUB_USERNAME and ` +
           `DOCKER_HUB_TOKEN when running without one. ${NOTHING_SENT}`,
       );
+    }
+    if (deps.audit.reserve) {
+      // Nothing reaches the Hub without its record: the intent is written first, or the call
+      // is refused.
+      try {
+        deps.audit.reserve(
+          auditRecord(facts, {
+            resources,
+            decision: 'allow',
+            reason: decision.reason,
+            outcome: 'pending',
+          }),
+        );
+      } catch (error) {
+        deny(`the audit record could not be written: ${(error as Error).message}`);
+        return failure(
+          `hubgate refused ${entry.name}: its audit record could not be written, and no call is ` +
+            `sent unrecorded. ${NOTHING_SENT}`,
+        );
+      }
     }
     if (entry.confirm && !(await targetConfirmed(hub, entry, args, context.signal))) {
       const reason = confirmationRefusal(entry.confirm, args);

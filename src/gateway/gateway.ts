@@ -74,6 +74,8 @@ export interface Gateway {
   onToolListChanged(agentName: string, listener: () => void): () => void;
   /** Reads the config file again; false when there is none or it is invalid (the old stays). */
   reload(why: string): boolean;
+  /** False while the audit sink cannot write (a full disk): no allowed call can be sent. */
+  auditHealthy(): boolean;
   /** Ends every Hub request in flight at once (shutdown, after the grace): their calls fail. */
   abortHubCalls(): Promise<void>;
   /** Stops reloading, closes the Hub connection (unless the caller's) and the audit sink. */
@@ -178,6 +180,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
       }
       return reloader.reload(why);
     },
+    auditHealthy: () => audit.healthy?.() ?? true,
     async abortHubCalls() {
       if (!options.clients) await clients.connection.close().catch(() => {});
     },

@@ -79,6 +79,8 @@ export class HubgateMetrics {
         if (record.outcome !== 'denied') this.latency.observe({ tool }, record.duration_ms / 1000);
         inner.record(record);
       },
+      ...(inner.reserve ? { reserve: (record) => inner.reserve?.(record) } : {}),
+      ...(inner.healthy ? { healthy: () => inner.healthy?.() ?? true } : {}),
       close: () => inner.close?.(),
     };
   }

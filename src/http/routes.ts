@@ -35,6 +35,8 @@ export interface RouterDeps {
   identify(request: IncomingMessage): string | undefined;
   /** False once shutdown has begun. */
   isReady(): boolean;
+  /** False while audit records cannot be written: calls are refused, so not ready. */
+  auditHealthy(): boolean;
 }
 
 export type Router = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -52,8 +54,11 @@ export function createRouter(deps: RouterDeps): Router {
       access: 'probe',
       methods: {
         GET: (_request, response) => {
-          const ready = deps.isReady();
-          sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'shutting down' });
+          if (!deps.isReady()) return sendJson(response, 503, { status: 'shutting down' });
+          if (!deps.auditHealthy()) {
+            return sendJson(response, 503, { status: 'audit records cannot be written' });
+          }
+          sendJson(response, 200, { status: 'ready' });
         },
       },
     },

@@ -72,6 +72,7 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     guard: (request) => guardRequest(request, { ...options, port }),
     identify,
     isReady: () => ready,
+    auditHealthy: () => gateway.auditHealthy(),
   });
 
   // A slow or stalled client cannot hold a connection: headers, then the whole request, are
@@ -128,10 +129,13 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
  * first byte: a socket that never sends one would otherwise stay open for good.
  */
 const FIRST_BYTE_MS = 10_000;
+/** A silent connection younger than this is not closed to make room: it may be about to speak. */
+const EVICTABLE_AFTER_MS = 1_000;
 
 /**
  * Closes connections that make no request within FIRST_BYTE_MS, and keeps at most
- * `maxPerAddress` such silent ones per address: a new one closes the oldest. A connection that
+ * `maxPerAddress` such silent ones per address: a new one closes the oldest (once that one has
+ * been silent for EVICTABLE_AFTER_MS). A connection that
  * has made a request no longer counts, and a newcomer is never turned away, so an agent's calls
  * go on while someone opens sockets and says nothing. (A request begun and never finished is the
  * header timeout's.) The HTTP parser reads the socket itself, so a request is what counts as
@@ -140,6 +144,7 @@ const FIRST_BYTE_MS = 10_000;
 function watchSilentConnections(server: Server, maxPerAddress: number): void {
   const silent = new Map<string, Set<Socket>>();
   const spokeOn = new WeakMap<object, () => void>();
+  const acceptedAt = new WeakMap<Socket, number>();
   server.on('request', (request) => spokeOn.get(request.socket)?.());
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
@@ -150,13 +155,16 @@ function watchSilentConnections(server: Server, maxPerAddress: number): void {
     }
     const group = waiting;
     if (group.size >= maxPerAddress) {
-      // Sets iterate in insertion order: the first is the oldest.
-      const oldest = group.values().next().value;
-      if (oldest) {
+      // Sets iterate in insertion order: the first is the oldest. One that has been silent for
+      // a moment gives way; a burst of fresh connections (a client opening several at once, a
+      // proxy) does not, and maxConnections still bounds them all.
+      const oldest = group.keys().next().value;
+      if (oldest && Date.now() - (acceptedAt.get(oldest) ?? 0) >= EVICTABLE_AFTER_MS) {
         group.delete(oldest);
         oldest.destroy();
       }
     }
+    acceptedAt.set(socket, Date.now());
     group.add(socket);
     const timer = setTimeout(() => socket.destroy(), FIRST_BYTE_MS);
     timer.unref();

@@ -19,6 +19,7 @@ import type { AuditRecord } from '../../src/audit/record.js';
 import { newAgentKey } from '../../src/commands/key.js';
 import { RATE_LIMITED } from '../../src/gateway/rejection.js';
 import { addTag, type FakeHub, findRepo, seedTime, startFakeHub } from '../fake-hub/index.js';
+import { auditFileRecords } from '../helpers/audit-file.js';
 import {
   authorization,
   type ConnectedClient,
@@ -573,10 +574,11 @@ describe('hubgate http, SIGTERM with calls in flight', () => {
     const text = readFileSync(audit, 'utf8');
     expect(text.endsWith('\n')).toBe(true);
     const lines = text.split('\n').slice(0, -1);
-    const records = lines.map((line, at) => {
+    for (const [at, line] of lines.entries()) {
       expect(() => JSON.parse(line), `line ${at + 1}: ${line.slice(0, 120)}`).not.toThrow();
-      return JSON.parse(line) as AuditRecord;
-    });
+    }
+    // Intent records paired with their outcomes; one outcome record per call.
+    const records = auditFileRecords(text);
     const byKey = new Map<string, AuditRecord[]>();
     for (const record of records) {
       const key = keyOf(record.tool, record.arguments);
@@ -617,6 +619,13 @@ describe('hubgate http, SIGTERM with calls in flight', () => {
           isError: true,
           text: expect.stringMatching(/^Refused by hubgate policy/),
         });
+      } else if (call.speed === 'stuck') {
+        // Past the grace its Hub request was ended: it answers with the error, recorded as one.
+        expect(answer).toMatchObject({
+          isError: true,
+          text: expect.stringMatching(/^(?:Could not reach Docker Hub|Docker Hub did not answer)/),
+        });
+        expect(mine[0]).toMatchObject({ outcome: 'error' });
       } else {
         expect(answer).toMatchObject({ isError: false, json: { name: call.args.tag } });
         expect(mine[0]).toMatchObject({ outcome: 'ok', hub_status: 200 });
@@ -627,9 +636,13 @@ describe('hubgate http, SIGTERM with calls in flight', () => {
       expect(answeredAt.get(call.index)).toBeGreaterThan(killedAt);
     }
     expect(answered).toBeGreaterThanOrEqual(calls.filter((call) => call.speed !== 'stuck').length);
-    // The stuck calls were cut off at the end of the grace, not waited for.
+    // The stuck calls were cut off at the end of the grace, not waited for: each answered with
+    // the error of its ended Hub request (checked above), none with a Hub answer.
     expect(
-      settled.filter((answer, at) => calls[at]?.speed === 'stuck' && answer.type !== 'none'),
+      settled.filter(
+        (answer, at) =>
+          calls[at]?.speed === 'stuck' && answer.type === 'result' && answer.isError === false,
+      ),
     ).toEqual([]);
     expect(running.stderr()).toContain('"hubgate http stopped"');
   }, 20_000);

@@ -32,6 +32,7 @@ import { createLogger } from '../../src/log.js';
 import { catalog, toolNames } from '../../src/tools/index.js';
 import { issueToken } from '../fake-hub/auth.js';
 import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
+import { auditFileRecords } from '../helpers/audit-file.js';
 import { ADMIN_AGENT, startHarness } from '../helpers/harness.js';
 import { serveGateway } from '../http/helpers.js';
 
@@ -461,10 +462,7 @@ describe('the built CLI over stdio, at --log-level trace', () => {
 
   it('no canary, bearer or created token appears in the audit file, which has every call', () => {
     const text = readFileSync(stdio.auditFile, 'utf8');
-    const records = text
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as AuditRecord);
+    const records = auditFileRecords(text);
     expect(records.length).toBe(stdio.adminCalls + 4);
     expect(leaks([{ where: 'audit file', text }], secrets())).toEqual([]);
     const exchange = records.find((r) => r.tool === 'auth_create_token' && r.outcome === 'ok');
@@ -534,6 +532,7 @@ describe('the HTTP service in-process, with a trace logger', () => {
           http.audit.push(record);
           file.record(record);
         },
+        reserve: (record) => file.reserve?.(record),
         close: () => file.close?.(),
       },
     });
@@ -641,7 +640,7 @@ describe('the HTTP service in-process, with a trace logger', () => {
 
   it('nor in the audit, in memory or in the file, which both have every call', () => {
     const file = readFileSync(http.auditFile, 'utf8');
-    expect(file.trim().split('\n')).toHaveLength(http.audit.length);
+    expect(auditFileRecords(file)).toHaveLength(http.audit.length);
     expect(http.audit.length).toBe(http.calls);
     expect(
       leaks(

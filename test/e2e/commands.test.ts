@@ -12,6 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../src/tools/index.js';
 import { SEED, startFakeHub } from '../fake-hub/index.js';
+import { readAuditFile } from '../helpers/audit-file.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const exec = promisify(execFile);
@@ -302,10 +303,7 @@ audit: { file: "${audit}" }
         arguments: { namespace: 'library', repository: 'nginx' },
       });
       expect(refused.isError).toBe(true);
-      const records = readFileSync(audit, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line));
+      const records = readAuditFile(audit);
       expect(records.map((r) => [r.agent, r.tool, r.decision])).toEqual([
         ['reader', 'get_repository', 'allow'],
         ['reader', 'get_repository', 'deny'],

@@ -11,6 +11,7 @@ import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { CallRejected, INVALID_PARAMS, RATE_LIMITED } from '../../src/gateway/rejection.js';
 import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
 import { ALICE_ADMIN, configFor, createTestGateway } from '../helpers/harness.js';
+import { serveGateway } from '../http/helpers.js';
 
 const AGENT = {
   name: 'bot',
@@ -246,3 +247,58 @@ function createTestGatewayWithLimit(callsPerMinute: number): Gateway {
     audit: { record: (record) => audit.push(record) },
   });
 }
+
+describe('the audit guarantee under a full disk', () => {
+  it('refuses an allowed call whose intent record cannot be written, with nothing sent', async () => {
+    let full = true;
+    const written: AuditRecord[] = [];
+    const sink = {
+      record: (record: AuditRecord) => {
+        if (full) throw new Error('ENOSPC');
+        written.push(record);
+      },
+      reserve: (record: AuditRecord) => {
+        if (full) throw new Error('ENOSPC: no space left on device');
+        written.push({ ...record, outcome: 'pending' as const });
+      },
+      healthy: () => !full,
+    };
+    const g = createTestGateway(configFor(AGENT, ALICE_ADMIN), hub, { audit: sink });
+    try {
+      hub.clearRequests();
+      const refused = await g.call('bot', 'create_org_group', { org: 'acme', name: 'ci' }, context);
+      expect(refused.content[0].text).toMatch(
+        /^hubgate refused create_org_group: its audit record could not be written, and no call is sent unrecorded\. Nothing was sent/,
+      );
+      expect(hub.apiRequests()).toEqual([]);
+      expect(g.auditHealthy()).toBe(false);
+
+      // Space again: the intent, then the call, then its outcome.
+      full = false;
+      const ok = await g.call('bot', 'create_org_group', { org: 'acme', name: 'ci' }, context);
+      expect(ok.isError, ok.content[0].text).toBeUndefined();
+      expect(written.map((record) => record.outcome)).toEqual(['pending', 'ok']);
+      expect(g.auditHealthy()).toBe(true);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('answers /readyz 503 while the audit sink cannot write', async () => {
+    let healthy = true;
+    const served = await serveGateway(configFor(AGENT, ALICE_ADMIN), {
+      audit: { record() {}, reserve() {}, healthy: () => healthy },
+    });
+    try {
+      const url = `http://127.0.0.1:${served.address.port}/readyz`;
+      expect((await fetch(url)).status).toBe(200);
+      healthy = false;
+      const unready = await fetch(url);
+      expect(unready.status).toBe(503);
+      expect(await unready.json()).toEqual({ status: 'audit records cannot be written' });
+    } finally {
+      await served.service.shutdown(0);
+      await served.gateway.close();
+    }
+  });
+});

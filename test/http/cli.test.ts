@@ -15,6 +15,7 @@ import { FLAG_NAMES, flagsOf } from '../../src/cli-flags.js';
 import { newAgentKey } from '../../src/commands/key.js';
 import { parseCommandLine, USAGE, UsageError } from '../../src/options.js';
 import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
+import { readAuditFile } from '../helpers/audit-file.js';
 import {
   type AgentSpec,
   authorization,
@@ -84,12 +85,9 @@ function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T |
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+/** The outcome records of the audit file, each allowed one checked against its intent record. */
 function auditRecords(path: string): LogLine[] {
-  return readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LogLine);
+  return readAuditFile(path) as unknown as LogLine[];
 }
 
 describe('hubgate http on SIGTERM', () => {

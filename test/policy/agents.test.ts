@@ -15,6 +15,7 @@ import { HubClients } from '../../src/hub/clients.js';
 import { HubConnection } from '../../src/hub/connection.js';
 import { toolNames } from '../../src/tools/index.js';
 import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
+import { readAuditFile } from '../helpers/audit-file.js';
 import { createTestGateway, startHarness } from '../helpers/harness.js';
 
 const env = {
@@ -132,10 +133,7 @@ describe('the audit file', () => {
         password: 'canary-pw',
       });
       // Written before the answer: the file is complete as soon as the calls have returned.
-      const records = readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line));
+      const records = readAuditFile(file);
       expect(records).toEqual([
         {
           time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
