@@ -12,18 +12,44 @@ import { toolNames } from '../tools/index.js';
 import { VERSION } from '../version.js';
 import { gatewayOptionsOf } from './gateway-options.js';
 
+/** On a signal, how long calls in flight may take to finish, and then to answer once ended. */
+const STOP_GRACE_MS = 1_000;
+
 export async function serveStdio(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<void> {
   const config = resolveConfig(options, env, toolNames);
   const agentName = selectAgent(config, options.agent);
   const logger = createLogger(options.logLevel);
   const gateway = createGateway(config, { logger, ...gatewayOptionsOf(options, env) });
-  const server = createHubgateServer(gateway, { agentName, transport: 'stdio' });
+  let callsInFlight = 0;
+  const server = createHubgateServer(gateway, {
+    agentName,
+    transport: 'stdio',
+    onCallStart: () => {
+      callsInFlight += 1;
+      return () => {
+        callsInFlight -= 1;
+      };
+    },
+  });
+  const settled = async (ms: number) => {
+    const until = Date.now() + ms;
+    while (callsInFlight > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
 
   let closing = false;
   const shutdown = async (why: string) => {
     if (closing) return;
     closing = true;
     logger.info({ why }, 'hubgate stopping');
+    // Calls in flight get a moment to finish, then their Hub requests end and they answer with
+    // the error: the host hears back about every call it made before the process goes.
+    await settled(STOP_GRACE_MS);
+    if (callsInFlight > 0) {
+      await gateway.abortHubCalls();
+      await settled(STOP_GRACE_MS);
+    }
     await server.close().catch(() => {});
     await gateway.close();
     process.exit(0);

@@ -159,3 +159,57 @@ describe('the stdio session lifecycle', () => {
     expect(stdout).toBe('');
   });
 });
+
+describe('stdio on SIGTERM with a call waiting on a stalled token exchange', () => {
+  it('answers the call with the error, then exits 0 within a couple of seconds', async () => {
+    const hub = await startFakeHub();
+    hub.inject({ path: '/v2/auth/token', delayMs: 60_000 });
+    const child = spawn(process.execPath, [cli, '--hub-url', hub.url, '--log-level', 'warn'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DOCKER_HUB_USERNAME: 'alice',
+        DOCKER_HUB_TOKEN: SEED.pats.aliceAdmin,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    try {
+      send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 't', version: '0' },
+        },
+      });
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      send({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'get_current_account' },
+      });
+      await expect.poll(() => hub.requests.some((r) => r.path === '/v2/auth/token')).toBe(true);
+      const killedAt = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - killedAt).toBeLessThan(4_000);
+      const answer = stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id?: number; result?: { isError?: boolean } })
+        .find((message) => message.id === 2);
+      expect(answer?.result?.isError).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      await hub.close();
+    }
+  });
+});
