@@ -171,7 +171,7 @@ export const FLAGS = {
     fallback: 50,
     value: 'N',
     commands: HTTP,
-    help: 'connections from one address that have not yet sent a byte, at most: sockets that never speak cannot crowd out the ones that do',
+    help: 'connections from one address that have made no request yet; past it a new one closes the oldest silent for a second, so sockets that never speak cannot crowd out the ones that do (raise it behind a proxy, where every agent shares an address)',
   },
   'session-idle-timeout': {
     kind: 'seconds',
