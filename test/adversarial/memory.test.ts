@@ -6,7 +6,12 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_BATCH, MAX_UNREAD_BYTES } from '../../src/http/transports.js';
-import { type ServiceHarness, startService } from '../http/helpers.js';
+import {
+  initializeBody,
+  PROTOCOL_HEADERS,
+  type ServiceHarness,
+  startService,
+} from '../http/helpers.js';
 
 const ALL = ['repo:*/*=admin', 'org:*=admin', 'account=admin', 'catalog=read', 'auth=admin'];
 let service: ServiceHarness | undefined;
@@ -15,24 +20,10 @@ afterEach(async () => {
   service = undefined;
 });
 
-const initialize = (id: number) => ({
-  jsonrpc: '2.0',
-  id,
-  method: 'initialize',
-  params: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 'm', version: '0' },
-  },
-});
 const toolsList = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/list' });
 
 async function post(url: string, key: string, body: unknown, session?: string) {
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${key}`,
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-  };
+  const headers: Record<string, string> = { authorization: `Bearer ${key}`, ...PROTOCOL_HEADERS };
   if (session) headers['mcp-session-id'] = session;
   return fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
 }
@@ -41,7 +32,7 @@ describe('memory a single key can make the service hold', () => {
   it(`refuses a batch of more than ${MAX_BATCH} messages, unread`, async () => {
     service = await startService({ agents: { bot: { grants: ALL } } });
     const key = service.keys.bot as string;
-    const opened = await post(`${service.url}/mcp`, key, initialize(1));
+    const opened = await post(`${service.url}/mcp`, key, initializeBody(1));
     const session = opened.headers.get('mcp-session-id') ?? '';
     expect(session).not.toBe('');
     const batch = Array.from({ length: MAX_BATCH + 1 }, (_, i) => toolsList(i + 2));
@@ -100,7 +91,7 @@ describe('memory a single key can make the service hold', () => {
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    expect((await send(initialize(1))).status).toBe(202);
+    expect((await send(initializeBody(1))).status).toBe(202);
     // Each tools/list answer (~48 KB) waits in the stream's buffer: far past the budget.
     const answers = Math.ceil((MAX_UNREAD_BYTES * 4) / 48_000);
     let accepted = 0;
