@@ -76,13 +76,13 @@ export function isSecretField(name: string): boolean {
  * answers: lists and gets of tokens answer `token: ""` today, and a result must not leak one if
  * that changes. Empty values, numbers and booleans keep their shape.
  */
-export function withoutSecretStrings(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSecretStrings);
+export function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [
       key,
-      isSecretField(key) && holdsSomething(item) ? REDACTED : withoutSecretStrings(item),
+      isSecretField(key) && holdsSomething(item) ? REDACTED : withoutSecrets(item),
     ]),
   );
 }

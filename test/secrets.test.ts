@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { redactArguments } from '../src/audit/record.js';
 import { createLogger } from '../src/log.js';
-import { isSecretField, withoutSecretStrings } from '../src/secrets.js';
+import { isSecretField, withoutSecrets } from '../src/secrets.js';
 
 const SECRET = [
   'secret',
@@ -71,12 +71,12 @@ describe('secret fields', () => {
     const expected = [...SECRET].sort();
     expect(redactedIn(redactArguments(fields))).toEqual(expected);
     expect(redactedIn(logged(fields))).toEqual(expected);
-    expect(redactedIn(withoutSecretStrings(fields))).toEqual(expected);
+    expect(redactedIn(withoutSecrets(fields))).toEqual(expected);
   });
 
   it('at any depth, in objects and arrays alike', () => {
     const nested = { outer: { items: [{ name: 'a', clientSecret: 'canary-1' }] } };
-    for (const copy of [redactArguments(nested), logged(nested), withoutSecretStrings(nested)]) {
+    for (const copy of [redactArguments(nested), logged(nested), withoutSecrets(nested)]) {
       expect(JSON.stringify(copy)).not.toContain('canary-1');
       expect(JSON.stringify(copy)).toContain('"name":"a"');
     }
@@ -84,7 +84,7 @@ describe('secret fields', () => {
 
   it('a result keeps empty, numeric and boolean secret fields, and hides what one holds', () => {
     expect(
-      withoutSecretStrings({
+      withoutSecrets({
         token: '',
         key: 42,
         secret: 'x',

@@ -1,10 +1,12 @@
 /**
- * From the Hub's answer to the agent's result: list items the agent may not read are dropped (the
- * Hub shows the credential's view, the policy may be narrower), then the answer is shaped, unless
- * the caller asked for the Hub's objects in full, which come with secret fields redacted.
+ * From the Hub's answer to the agent's result: list items the agent may not read are dropped, or
+ * redacted where the entry says so (the Hub shows the credential's view, the policy may be
+ * narrower); then the answer is shaped, unless the caller asked for the Hub's objects in full;
+ * and whatever secret-named fields the result holds are redacted, but where a new secret is the
+ * tool's purpose.
  */
 import type { AgentPolicy } from '../policy/types.js';
-import { withoutSecretStrings } from '../secrets.js';
+import { withoutSecrets } from '../secrets.js';
 import type { HubOutcome } from './execute.js';
 import { challengeResult } from './features.js';
 import type { Args, ToolEntry } from './types.js';
@@ -37,7 +39,7 @@ export function shapeResult(
   // One pass over every result, shaped or full: a secret-named field the Hub sends (a token in a
   // list, credentials in an invite) never reaches the agent, but where handing out a new secret
   // is the tool's purpose.
-  if (!entry.revealsSecret) result = withoutSecretStrings(result);
+  if (!entry.revealsSecret) result = withoutSecrets(result);
   if (
     result &&
     typeof result === 'object' &&
