@@ -36,6 +36,8 @@ export interface HttpServiceOptions {
   maxConnections: number;
   /** Connections from one address that have sent no byte yet, at most. */
   maxSilentPerAddress: number;
+  /** How long an answer stream may hold bytes its client does not read (MAX_STALL_MS). */
+  unreadStallMs?: number;
 }
 
 export interface HttpServiceDeps {

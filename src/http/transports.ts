@@ -12,6 +12,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { readJsonBody } from './body.js';
 import { sendError } from './responses.js';
 import type { SessionLifecycle } from './session-lifecycle.js';
+import { boundUnread } from './unread.js';
 
 /** Answers one request on behalf of `agent`. */
 export type AgentHandler = (
@@ -35,16 +36,12 @@ export interface McpTransports {
  */
 export const MAX_BATCH = 20;
 
-/**
- * Bytes an answer stream (SSE, or a POST answered as a stream) may hold buffered for a client
- * that does not read: past it, the stream is closed, and its session with it.
- */
-export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
-
 export function createMcpTransports(
   sessions: SessionLifecycle,
-  options: { maxBodyBytes: number },
+  options: { maxBodyBytes: number; unreadStallMs?: number },
 ): McpTransports {
+  const limits = { stallMs: options.unreadStallMs };
+
   /** The request's JSON body, or undefined once the error is answered. */
   async function bodyOf(request: IncomingMessage, response: ServerResponse) {
     const body = await readJsonBody(request, options.maxBodyBytes);
@@ -81,7 +78,7 @@ export function createMcpTransports(
     const id = request.headers['mcp-session-id'];
     if (typeof id === 'string') {
       const session = sessions.find({ id, agent, kind: 'http' });
-      if (session) boundUnread(response, () => void sessions.close(session));
+      if (session) boundUnread(response, limits, () => void sessions.close(session));
       return sessions.handOff({ id, agent, kind: 'http' }, request, response, body);
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) {
@@ -113,7 +110,7 @@ export function createMcpTransports(
     const full = sessions.whyFull(agent);
     if (full) return sendError(response, 503, -32000, full);
     const transport = new SSEServerTransport('/messages', response);
-    boundUnread(response, () => void transport.close());
+    boundUnread(response, limits, () => void transport.close());
     await sessions.open({
       id: transport.sessionId,
       agent,
@@ -131,23 +128,4 @@ export function createMcpTransports(
   }
 
   return { streamable, openSse, sseMessage };
-}
-
-/**
- * Closes `response` (and calls `onOverflow`) once more than MAX_UNREAD_BYTES wait in its buffer:
- * a client that asks and never reads must not make the server hold its answers.
- */
-function boundUnread(response: ServerResponse, onOverflow: () => void): void {
-  const write = response.write.bind(response) as (...args: unknown[]) => boolean;
-  let closed = false;
-  response.write = ((...args: unknown[]) => {
-    if (closed) return false;
-    const written = write(...args);
-    if (response.writableLength > MAX_UNREAD_BYTES) {
-      closed = true;
-      response.destroy();
-      onOverflow();
-    }
-    return written;
-  }) as ServerResponse['write'];
 }

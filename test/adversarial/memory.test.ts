@@ -5,7 +5,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_BATCH, MAX_UNREAD_BYTES } from '../../src/http/transports.js';
+import { MAX_BATCH } from '../../src/http/transports.js';
+import { MAX_UNREAD_BYTES } from '../../src/http/unread.js';
 import {
   initializeBody,
   PROTOCOL_HEADERS,
@@ -62,48 +63,69 @@ describe('memory a single key can make the service hold', () => {
   it('closes an SSE stream its client does not read, and the session with it', async () => {
     service = await startService({ agents: { bot: { grants: ALL } } });
     const running = service;
-    const key = running.keys.bot as string;
-    const socket: Socket = connect(running.port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(
-      `GET /sse HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`,
-    );
-    // Read until the endpoint event names the session, then never read again.
-    let received = '';
-    const sessionId = await new Promise<string>((resolve) => {
-      socket.on('data', (chunk) => {
-        received += chunk.toString();
-        const match = /sessionId=([0-9a-f-]+)/.exec(received);
-        if (match) {
-          socket.pause();
-          resolve(match[1] as string);
-        }
-      });
-    });
-    let closed = false;
-    socket.on('close', () => {
-      closed = true;
-    });
-    const messages = `${running.url}/messages?sessionId=${sessionId}`;
-    const send = (body: unknown) =>
-      fetch(messages, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    expect((await send(initializeBody(1))).status).toBe(202);
+    const stream = await openUnreadSse(running, running.keys.bot as string);
+    expect((await stream.send(initializeBody(1))).status).toBe(202);
     // Each tools/list answer (~48 KB) waits in the stream's buffer: far past the budget.
     const answers = Math.ceil((MAX_UNREAD_BYTES * 4) / 48_000);
     let accepted = 0;
     for (let i = 0; i < answers; i += 1) {
-      const response = await send(toolsList(i + 2));
+      const response = await stream.send(toolsList(i + 2));
       if (response.status !== 202) break;
       accepted += 1;
     }
     expect(accepted).toBeLessThan(answers);
     await expect.poll(() => running.service.sessions.count('sse')).toBe(0);
-    expect((await send(toolsList(9_999))).status).toBe(404);
-    socket.destroy();
-    await expect.poll(() => closed).toBe(true);
+    expect((await stream.send(toolsList(9_999))).status).toBe(404);
+    stream.socket.destroy();
+    await expect.poll(() => stream.closed()).toBe(true);
+  });
+
+  it('keeps an idle stream open however long it waits', async () => {
+    service = await startService({
+      agents: { bot: { grants: ALL } },
+      options: { unreadStallMs: 200 },
+    });
+    const running = service;
+    const stream = await openUnreadSse(running, running.keys.bot as string);
+    expect((await stream.send(initializeBody(1))).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(running.service.sessions.count('sse')).toBe(1);
+    expect(stream.closed()).toBe(false);
+    stream.socket.destroy();
   });
 });
+
+/**
+ * GET /sse on a raw socket, read until the endpoint event names the session, then never read
+ * again; `send` posts a message to that session.
+ */
+async function openUnreadSse(running: ServiceHarness, key: string) {
+  const socket: Socket = connect(running.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(
+    `GET /sse HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`,
+  );
+  let received = '';
+  const sessionId = await new Promise<string>((resolve) => {
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+      const match = /sessionId=([0-9a-f-]+)/.exec(received);
+      if (match) {
+        socket.pause();
+        resolve(match[1] as string);
+      }
+    });
+  });
+  let closed = false;
+  socket.on('close', () => {
+    closed = true;
+  });
+  const messages = `${running.url}/messages?sessionId=${sessionId}`;
+  const send = (body: unknown) =>
+    fetch(messages, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  return { socket, send, closed: () => closed };
+}
