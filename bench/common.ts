@@ -13,8 +13,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { AMD64, addRepo, addTag, type FakeHub, SEED, seedTime } from '../test/fake-hub/index.js';
 
-/** The repository root: this file runs as build/bench/common.js. */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The repository root: this file runs as build/bench/common.js under `npm run bench`, and as
+ * bench/common.ts when a test imports it.
+ */
+export const ROOT = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../' : '../../', import.meta.url),
+);
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
 /** A module of the built hubgate (dist/), for the benchmarks that call it in-process. */
@@ -246,6 +251,8 @@ export interface AgentSpec {
   keys?: string[];
   /** RESOURCE=LEVEL */
   grants: string[];
+  /** The agent's own `rate_limit.calls_per_minute`. */
+  callsPerMinute?: number;
 }
 
 /** Writes hubgate.yaml for these agents (audit records to a file beside it); returns its path. */
@@ -263,6 +270,8 @@ export function writeConfig(dir: string, hubUrl: string, agents: Record<string, 
     if (spec.credential) lines.push(`    credential: ${spec.credential}`);
     if (spec.scim) lines.push('    scim_credential: acme-scim');
     lines.push(`    keys: [${(spec.keys ?? []).map((key) => `"${key}"`).join(', ')}]`);
+    if (spec.callsPerMinute)
+      lines.push(`    rate_limit: { calls_per_minute: ${spec.callsPerMinute} }`);
     lines.push('    grants:');
     for (const grant of spec.grants) {
       const at = grant.lastIndexOf('=');
