@@ -27,6 +27,12 @@ export interface AuditRecord {
   hub_status: number | null;
   duration_ms: number;
   arguments: unknown;
+  /**
+   * On the record of a burst of rate-limited calls only: how many it stands for (the one recorded
+   * before it not included), and of which tools. See gateway/rate-limit-tally.ts.
+   */
+  count?: number;
+  tools?: Record<string, number>;
 }
 
 /** What is known of a call from its start: who asked, over what, for which tool, with what. */

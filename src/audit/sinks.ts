@@ -3,7 +3,7 @@
  * are written before the result goes back to the agent, so a crash after an answer cannot lose
  * the record of it.
  */
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { AuditRecord } from './record.js';
 
@@ -73,11 +73,16 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
   let healthy = true;
   const write = (record: AuditRecord) => {
     if (!open) throw new AuditWriteError('the audit file is closed');
+    const line = Buffer.from(`${JSON.stringify(record)}\n`);
+    let written = 0;
     try {
-      writeSync(fd, `${JSON.stringify(record)}\n`);
+      // A nearly full disk takes part of a record and refuses the rest.
+      while (written < line.length) written += writeSync(fd, line, written);
       healthy = true;
     } catch (error) {
       healthy = false;
+      // Take back the part that was written, so the file stays one whole record a line.
+      if (written > 0) takeBack(fd, written, logger, path);
       logger.error({ err: error, path }, 'could not write the audit record');
       throw new AuditWriteError(
         `the audit record could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
@@ -93,6 +98,15 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
       open = false;
     },
   };
+}
+
+/** Cuts the last `bytes` off the file: a record's beginning, written when its end could not be. */
+function takeBack(fd: number, bytes: number, logger: Logger, path: string): void {
+  try {
+    ftruncateSync(fd, Math.max(0, fstatSync(fd).size - bytes));
+  } catch (error) {
+    logger.error({ err: error, path }, 'could not take back a partly written audit record');
+  }
 }
 
 /** For commands that decide but never call (`hubgate explain`): nothing to record. */

@@ -19,6 +19,7 @@ import { type Bindings, prepareCall } from '../tools/prepare.js';
 import { resultText, shapeResult } from '../tools/result.js';
 import type { ToolEntry } from '../tools/types.js';
 import type { AgentRateLimiter } from './rate-limit.js';
+import type { RateLimitTally } from './rate-limit-tally.js';
 import { CallRejected, INVALID_PARAMS, RATE_LIMITED } from './rejection.js';
 
 /** Where a call comes from, for the audit record, and its cancellation. */
@@ -42,6 +43,8 @@ export interface PipelineDeps {
   logger: Logger;
   findTool(name: string): ToolEntry | undefined;
   limiter?: AgentRateLimiter;
+  /** Where rate-limited calls are recorded: bursts collapse into one record with a count. */
+  tally: RateLimitTally;
 }
 
 const NOTHING_SENT = 'Nothing was sent to Docker Hub.';
@@ -83,7 +86,11 @@ export async function runCall(
   }
   const admitted = deps.limiter?.take(agentName) ?? { ok: true };
   if (!admitted.ok) {
-    refuse(`rate limit: retry in ${admitted.retryAfterSeconds} s`);
+    try {
+      deps.tally.refused(facts, admitted.retryAfterSeconds);
+    } catch {
+      // As for record() above: the sink said so in the log.
+    }
     throw rateLimited(agentName, admitted.retryAfterSeconds);
   }
   const agent = deps.store.agent(agentName);

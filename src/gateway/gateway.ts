@@ -21,6 +21,7 @@ import { visibleTools } from '../tools/visible.js';
 import { VERSION } from '../version.js';
 import { bindingsOf, type CallContext, rateLimited, runCall, type ToolResult } from './call.js';
 import { AgentRateLimiter } from './rate-limit.js';
+import { RateLimitTally } from './rate-limit-tally.js';
 
 export interface GatewayOptions {
   logger: Logger;
@@ -128,6 +129,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
       : new AgentRateLimiter(
           (agent) => store.agent(agent)?.callsPerMinute ?? defaultCallsPerMinute,
         );
+  const tally = new RateLimitTally((record) => audit.record(record));
   const toolNames = new Set(byName.keys());
   const reloader: Reloader | undefined = options.configFile
     ? createReloader(options.configFile.path, options.configFile.env, store, logger, toolNames)
@@ -138,6 +140,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
     audit,
     logger,
     limiter,
+    tally,
     findTool: (name: string) => byName.get(name),
   };
   const visibleNames = (agent: AgentPolicy | undefined) =>
@@ -186,6 +189,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
     },
     async close() {
       reloader?.stop();
+      tally.flush();
       if (!options.clients) await clients.connection.close().catch(() => {});
       audit.close?.();
     },

@@ -73,8 +73,14 @@ export class HubgateMetrics {
         // Tool names come from clients: unknown ones share one label, so they cannot blow up
         // the number of series.
         const tool = findTool(record.tool) ? record.tool : 'unknown';
-        this.toolCalls.inc({ agent: record.agent, tool, outcome: record.outcome });
-        if (record.decision === 'deny') this.refusals.inc({ agent: record.agent, tool });
+        // A record of a burst of rate-limited calls stands for `count` calls, of `tools`.
+        const calls = record.tools ? Object.entries(record.tools) : [[tool, 1] as const];
+        for (const [name, count] of calls) {
+          const label = findTool(name) ? name : 'unknown';
+          this.toolCalls.inc({ agent: record.agent, tool: label, outcome: record.outcome }, count);
+          if (record.decision === 'deny')
+            this.refusals.inc({ agent: record.agent, tool: label }, count);
+        }
         // Refusals answer at once and would drag the latency figures towards zero.
         if (record.outcome !== 'denied') this.latency.observe({ tool }, record.duration_ms / 1000);
         inner.record(record);

@@ -61,23 +61,35 @@ describe('the per-agent rate limit', () => {
       code: RATE_LIMITED,
     });
 
-    // Recorded as denied, and nothing was sent for the refused calls.
-    const limited = service.audit.filter((record) => record.agent === 'limited');
+    // Recorded as denied, and nothing was sent for the refused calls. The first refusal of a
+    // burst is recorded with its arguments; the ones within a second of it are counted into one
+    // record when the second is up.
+    const limitedRecords = () => service.audit.filter((record) => record.agent === 'limited');
+    await expect.poll(limitedRecords, { timeout: 3_000 }).toHaveLength(5);
+    const limited = limitedRecords();
     expect(limited.map((record) => [record.outcome, record.arguments])).toEqual([
       ['ok', tagArgs('1.0')],
       ['ok', tagArgs('1.1')],
       ['ok', tagArgs('1.2')],
       ['denied', tagArgs('1.3')],
-      ['denied', tagArgs('1.4')],
+      ['denied', {}],
     ]);
     expect(limited[3]).toMatchObject({
       decision: 'deny',
       tool: 'get_tag',
       session: first.sessionId,
       hub_status: null,
-      reason: expect.stringMatching(/rate limit: retry in \d+ s/),
+      reason: expect.stringMatching(/^rate limit: retry in \d+ s$/),
     });
-    expect(limited[4]).toMatchObject({ decision: 'deny', session: second.sessionId });
+    expect(limited[3]).not.toHaveProperty('count');
+    expect(limited[4]).toMatchObject({
+      decision: 'deny',
+      tool: 'get_tag',
+      session: second.sessionId,
+      count: 1,
+      tools: { get_tag: 1 },
+      reason: expect.stringMatching(/^rate limit: 1 more call refused within 1000 ms/),
+    });
     expect(service.hub.apiRequests().map((request) => request.path)).toEqual(
       ['1.0', '1.1', '1.2'].map((tag) => `/v2/namespaces/library/repositories/nginx/tags/${tag}`),
     );
@@ -93,6 +105,46 @@ describe('the per-agent rate limit', () => {
     expect(metrics).toContain(
       'hubgate_tool_calls_total{agent="other",tool="get_tag",outcome="ok"} 3',
     );
+  });
+
+  it('records a batch of 20 rate-limited calls as two records, the second with a count of 19', async () => {
+    h = await startService({
+      agents: { limited: { grants: ['repo:library/*=read'], callsPerMinute: 1 } },
+    });
+    const service = h;
+    const headers = { ...PROTOCOL_HEADERS, ...authorization(service.keys.limited) };
+    const opened = await fetch(`${service.url}/mcp`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(initializeBody(1)),
+    });
+    const session = opened.headers.get('mcp-session-id') ?? '';
+    await opened.body?.cancel();
+    // The agent's one call of the minute, from another session.
+    const other = await service.connectHttp(service.keys.limited);
+    expect((await callTool(other.client, 'get_tag', tagArgs('1.0'))).isError).toBe(false);
+    service.hub.clearRequests();
+    const batch = Array.from({ length: 20 }, (_, i) => ({
+      jsonrpc: '2.0',
+      id: i + 2,
+      method: 'tools/call',
+      params: { name: 'get_tag', arguments: tagArgs(`1.${i}`) },
+    }));
+    const answered = await fetch(`${service.url}/mcp`, {
+      method: 'POST',
+      headers: { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify(batch),
+    });
+    const text = await answered.text();
+    expect(text.match(/"code":-32029/g)).toHaveLength(20);
+    const refusals = () => service.audit.filter((record) => record.outcome === 'denied');
+    expect(service.audit).toHaveLength(2); // the allowed call's, and the batch's first refusal
+    await expect.poll(refusals, { timeout: 3_000 }).toHaveLength(2);
+    const [first, rest] = refusals();
+    expect(first).toMatchObject({ tool: 'get_tag', arguments: tagArgs('1.0') });
+    expect(first).not.toHaveProperty('count');
+    expect(rest).toMatchObject({ tool: 'get_tag', count: 19, tools: { get_tag: 19 } });
+    expect(service.hub.apiRequests()).toEqual([]);
   });
 
   it("takes an agent's rate_limit.calls_per_minute from the config over the default", async () => {
