@@ -15,7 +15,7 @@ import {
   McpError,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Transport } from './audit/record.js';
+import type { Principal, Transport } from './audit/record.js';
 import type { Gateway } from './gateway/gateway.js';
 import { CallRejected } from './gateway/rejection.js';
 import { VERSION } from './version.js';
@@ -25,6 +25,8 @@ export interface SessionOptions {
   agentName: string;
   transport: Transport;
   session?: string | null;
+  /** Whose OAuth token opened the session, for the audit records of its calls. */
+  principal?: Principal;
   /** Told when a call starts; the function it returns, when the call ends (idle sessions). */
   onCallStart?: () => () => void;
 }
@@ -40,7 +42,11 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
     { name: 'hubgate', title: 'hubgate: Docker Hub with per-agent policy', version: VERSION },
     { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS },
   );
-  const context = { transport: options.transport, session: options.session ?? null };
+  const context = {
+    transport: options.transport,
+    session: options.session ?? null,
+    ...(options.principal ? { principal: options.principal } : {}),
+  };
 
   /** Every request counts against the agent's rate limit, not only tool calls. */
   const admit = (method: string) => {

@@ -7,6 +7,12 @@ import { isSecretField, REDACTED } from '../secrets.js';
 
 export type Transport = 'stdio' | 'http' | 'sse';
 
+/** Who signed in, for an agent reached with an OAuth access token: the token's own claims. */
+export interface Principal {
+  sub?: string;
+  client_id?: string;
+}
+
 export interface AuditRecord {
   time: string;
   agent: string;
@@ -33,6 +39,8 @@ export interface AuditRecord {
    */
   count?: number;
   tools?: Record<string, number>;
+  /** For an agent signed in with OAuth: whose token it was (never the token). */
+  principal?: Principal;
 }
 
 /** What is known of a call from its start: who asked, over what, for which tool, with what. */
@@ -47,6 +55,7 @@ export interface CallFacts {
   /** performance.now() when the call arrived. */
   started: number;
   rawArgs: unknown;
+  principal?: Principal;
 }
 
 /** How the call ended. */
@@ -70,6 +79,7 @@ export function auditRecord(facts: CallFacts, outcome: CallOutcome): AuditRecord
     hub_status: outcome.hub_status ?? null,
     duration_ms: Math.round(performance.now() - facts.started),
     arguments: redactArguments(facts.rawArgs ?? {}),
+    ...(facts.principal ? { principal: facts.principal } : {}),
   };
 }
 

@@ -26,11 +26,11 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
       `--allow-anonymous names agent "${options.allowAnonymous}", which the config does not define`,
     ]);
   }
-  if (!anyAgentHasKeys(config) && options.allowAnonymous === undefined) {
+  if (!anyAgentHasKeys(config) && !config.oauth && options.allowAnonymous === undefined) {
     throw new ConfigError(where, [
       'agents: no agent has a key, so nobody could use the service. Give agents keys ' +
-        '(hubgate key makes one), or name the agent that requests without a key act as with ' +
-        '--allow-anonymous AGENT',
+        '(hubgate key makes one), map OAuth tokens to agents under oauth:, or name the agent ' +
+        'that requests without a key act as with --allow-anonymous AGENT',
     ]);
   }
 

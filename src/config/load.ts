@@ -13,8 +13,8 @@ import {
   type Substitutions,
   withoutSubstitutions,
 } from './interpolate.js';
-import { type ConfigFile, configSchema } from './schema.js';
-import type { AgentConfig, Config, CredentialConfig } from './types.js';
+import { type ConfigFile, configSchema, DEFAULT_OAUTH_ALGORITHMS } from './schema.js';
+import type { AgentConfig, Config, CredentialConfig, OAuthConfig } from './types.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -180,5 +180,27 @@ function toConfig(file: ConfigFile, source: string): Config {
   if (file.hub?.url) config.hubUrl = file.hub.url;
   // Relative to the config file, not to wherever the host started hubgate (Claude Desktop: `/`).
   if (file.audit?.file) config.auditFile = resolve(dirname(source), file.audit.file);
+  if (file.oauth) config.oauth = oauthConfig(file.oauth);
   return config;
+}
+
+function oauthConfig(file: NonNullable<ConfigFile['oauth']>): OAuthConfig {
+  const oauth: OAuthConfig = {
+    // Compared with `iss` as the provider writes it: no trailing slash is added or taken away.
+    issuer: file.issuer,
+    audience: file.audience,
+    algorithms: file.algorithms ?? DEFAULT_OAUTH_ALGORITHMS,
+    clockSkewSeconds: file.clock_skew_seconds,
+    rules: file.agents.map((rule) => ({
+      agent: rule.agent,
+      when: new Map(
+        Object.entries(rule.when).map(([claim, values]) => [
+          claim,
+          typeof values === 'string' ? [values] : values,
+        ]),
+      ),
+    })),
+  };
+  if (file.jwks_uri) oauth.jwksUri = file.jwks_uri;
+  return oauth;
 }

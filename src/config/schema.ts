@@ -37,6 +37,79 @@ const credential = z
     }
   });
 
+/** Signature algorithms a token may use: public-key ones only. */
+export const OAUTH_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+export const DEFAULT_OAUTH_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+/**
+ * An issuer, JWKS or resource URL. Keys fetched over plain HTTP could be swapped on the way, so
+ * only loopback (an identity provider on the same machine, or a test's) may skip TLS.
+ */
+export function isSecureUrl(url: URL): boolean {
+  return (
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+  );
+}
+
+const secureUrl = z
+  .url({ error: 'must be a URL such as https://login.example.com/realms/acme' })
+  .refine((value) => isSecureUrl(new URL(value)), {
+    error: 'must be https (plain http only on loopback)',
+  });
+
+const CLAIM = /^[A-Za-z0-9_:/.#-]{1,200}$/;
+const claimValue = z.string().min(1, 'must not be empty');
+
+const oauthSchema = z.strictObject({
+  issuer: secureUrl,
+  audience: secureUrl,
+  jwks_uri: secureUrl.optional(),
+  algorithms: z
+    .array(
+      z.enum(OAUTH_ALGORITHMS, {
+        error:
+          'must be a public-key algorithm (RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA): with a shared secret (HS*) whoever can check a token can forge one, and "none" is no signature',
+      }),
+    )
+    .min(1, 'must name at least one algorithm')
+    .optional(),
+  clock_skew_seconds: z
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 300')
+    .max(300, 'must be between 0 and 300')
+    .default(30),
+  agents: z
+    .array(
+      z.strictObject({
+        agent: name,
+        when: z
+          .record(
+            z
+              .string()
+              .regex(CLAIM, 'must be a claim name, or a dotted path such as realm_access.roles'),
+            z.union([claimValue, z.array(claimValue).min(1, 'must list at least one value')]),
+          )
+          .refine((when) => Object.keys(when).length > 0, {
+            error: 'must name at least one claim: a rule that matches every token lets anyone in',
+          }),
+      }),
+    )
+    .min(1, 'must map tokens to at least one agent'),
+});
+
 /** The names `tools.allow` and `tools.deny` may list: the catalog's, passed in by the caller. */
 const agentSchema = (toolName: z.ZodType<string>) =>
   z.strictObject({
@@ -100,6 +173,7 @@ function buildSchema(toolNames: ReadonlySet<string>) {
       }),
       default_agent: name.optional(),
       audit: z.strictObject({ file: z.string().min(1, 'must not be empty').optional() }).optional(),
+      oauth: oauthSchema.optional(),
     })
     .superRefine((config, context) => {
       const seenKeys = new Map<string, string>();
@@ -139,6 +213,15 @@ function buildSchema(toolNames: ReadonlySet<string>) {
           seenKeys.set(key, agentName);
         });
       }
+      config.oauth?.agents.forEach((rule, index) => {
+        if (!Object.hasOwn(config.agents, rule.agent)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['oauth', 'agents', index, 'agent'],
+            message: `no agent named "${rule.agent}" under agents`,
+          });
+        }
+      });
       if (
         config.default_agent !== undefined &&
         !Object.hasOwn(config.agents, config.default_agent)

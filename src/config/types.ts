@@ -30,6 +30,26 @@ export interface AgentConfig extends AgentPolicy {
   callsPerMinute?: number;
 }
 
+/** One mapping rule: a token whose claims match every condition acts as `agent`. */
+export interface OAuthRule {
+  agent: string;
+  /** Claim name (or dotted path) -> the values it may have, any one of them. */
+  when: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The HTTP service as an OAuth 2.1 resource server: who issues tokens, for what, mapped how. */
+export interface OAuthConfig {
+  issuer: string;
+  /** This resource's URL: a token's `aud` must name it. */
+  audience: string;
+  /** Else found in the issuer's metadata. */
+  jwksUri?: string;
+  algorithms: readonly string[];
+  clockSkewSeconds: number;
+  /** First match wins. */
+  rules: readonly OAuthRule[];
+}
+
 export interface Config {
   /** The file it came from, or undefined for the built-in default. */
   source?: string;
@@ -39,6 +59,8 @@ export interface Config {
   /** The stdio agent when none is named; undefined when the file has several and names none. */
   defaultAgent?: string;
   auditFile?: string;
+  /** Agents may also sign in with OAuth access tokens (HTTP service). */
+  oauth?: OAuthConfig;
   /** What a lenient load let pass (an unset variable), for `hubgate check` to show. */
   warnings?: string[];
 }

@@ -5,7 +5,13 @@
  * policy, a credential when the tool needs one, the target confirmed; then the Hub call.
  */
 import type { Logger } from 'pino';
-import { type AuditRecord, auditRecord, type CallFacts, type Transport } from '../audit/record.js';
+import {
+  type AuditRecord,
+  auditRecord,
+  type CallFacts,
+  type Principal,
+  type Transport,
+} from '../audit/record.js';
 import type { AuditSink } from '../audit/sinks.js';
 import type { ConfigStore } from '../config/store.js';
 import type { AgentConfig } from '../config/types.js';
@@ -26,6 +32,8 @@ import { CallRejected, INVALID_PARAMS, RATE_LIMITED } from './rejection.js';
 export interface CallContext {
   transport: Transport;
   session: string | null;
+  /** The OAuth token's subject and client, when the agent signed in with one. */
+  principal?: Principal;
   signal?: AbortSignal;
 }
 
@@ -66,6 +74,7 @@ export async function runCall(
     access: null,
     started: performance.now(),
     rawArgs: argsOk ? rawArgs : {},
+    ...(context.principal ? { principal: context.principal } : {}),
   };
   const record = (outcome: Parameters<typeof auditRecord>[1]) => {
     try {

@@ -5,6 +5,7 @@
  * the MCP transports.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Identity, isMetadataPath } from './identify.js';
 import type { HubgateMetrics } from './metrics.js';
 import { sendError, sendJson } from './responses.js';
 import type { AgentHandler, McpTransports } from './transports.js';
@@ -31,8 +32,10 @@ export interface RouterDeps {
   metrics: HubgateMetrics;
   /** Why the Origin/Host guard refuses the request, or undefined when it may go on. */
   guard(request: IncomingMessage): string | undefined;
-  /** The agent the request acts as, or undefined when it has no valid key. */
-  identify(request: IncomingMessage): string | undefined;
+  /** Who the request acts as, or why it may not go on (401, 403, 503). */
+  identify(request: IncomingMessage): Promise<Identity>;
+  /** The OAuth protected-resource metadata at this path, if any. */
+  resourceMetadata(path: string): Record<string, unknown> | undefined;
   /** False once shutdown has begun. */
   isReady(): boolean;
   /** False while audit records cannot be written: calls are refused, so not ready. */
@@ -77,6 +80,11 @@ export function createRouter(deps: RouterDeps): Router {
   return async function route(request, response) {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const method = request.method ?? '';
+    if (isMetadataPath(path) && method === 'GET') {
+      // Public by design (RFC 9728): how an OAuth client finds the identity provider.
+      const metadata = deps.resourceMetadata(path);
+      if (metadata) return sendJson(response, 200, metadata);
+    }
     const found = Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (found?.access === 'probe') {
       const probe = handlerFor(found.methods, method);
@@ -95,22 +103,17 @@ export function createRouter(deps: RouterDeps): Router {
       return handler(request, response);
     }
 
-    const agent = deps.identify(request);
-    if (!agent) {
-      response.setHeader('www-authenticate', 'Bearer realm="hubgate"');
-      return sendError(
-        response,
-        401,
-        -32000,
-        'Unauthorized: send "Authorization: Bearer <agent key>" (hubgate key makes one)',
-      );
+    const identity = await deps.identify(request);
+    if (!identity.ok) {
+      if (identity.challenge) response.setHeader('www-authenticate', identity.challenge);
+      return sendError(response, identity.status, -32000, identity.message);
     }
     if (!deps.isReady()) return sendError(response, 503, -32000, 'hubgate is shutting down');
     const handler = handlerFor(found.methods, method);
     if (!handler) {
       return sendError(response, 405, -32000, `Method ${request.method} not allowed on ${path}`);
     }
-    return handler(request, response, agent);
+    return handler(request, response, identity.caller);
   };
 }
 

@@ -11,8 +11,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
+import type { VerifierOptions } from '../oauth/verifier.js';
 import { guardRequest } from './guard.js';
-import { agentForAuthorization } from './keys.js';
+import { createIdentifier } from './identify.js';
 import type { HubgateMetrics } from './metrics.js';
 import { sendError } from './responses.js';
 import { createRouter } from './routes.js';
@@ -38,6 +39,8 @@ export interface HttpServiceOptions {
   maxSilentPerAddress: number;
   /** How long an answer stream may hold bytes its client does not read (MAX_STALL_MS). */
   unreadStallMs?: number;
+  /** How OAuth tokens' keys are fetched and cached (tests shorten the cooldown). */
+  oauthVerifier?: VerifierOptions;
 }
 
 export interface HttpServiceDeps {
@@ -61,18 +64,18 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
   // The port the guard expects in Host and Origin: the real one once listen() has bound it.
   let port = options.port;
 
-  /** The agent of the request's key; without a key, the anonymous agent if one is allowed. */
-  function identify(request: IncomingMessage): string | undefined {
-    const header = request.headers.authorization;
-    if (header === undefined) return options.allowAnonymous;
-    return agentForAuthorization(gateway.store.config, header);
-  }
+  const identifier = createIdentifier({
+    config: () => gateway.store.config,
+    ...(options.allowAnonymous ? { allowAnonymous: options.allowAnonymous } : {}),
+    ...(options.oauthVerifier ? { verifier: options.oauthVerifier } : {}),
+  });
 
   const route = createRouter({
     transports: createMcpTransports(sessions, options),
     metrics: deps.metrics,
     guard: (request) => guardRequest(request, { ...options, port }),
-    identify,
+    identify: (request) => identifier.identify(request),
+    resourceMetadata: (path) => identifier.resourceMetadata(path),
     isReady: () => ready,
     auditHealthy: () => gateway.auditHealthy(),
   });

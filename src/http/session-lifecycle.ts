@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Principal } from '../audit/record.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { createHubgateServer } from '../server.js';
 import { sendError } from './responses.js';
@@ -21,13 +22,15 @@ export interface SessionLimits {
 }
 
 /** What a transport brings to a new session; the lifecycle adds the server and the counters. */
-export type SessionSpec = Pick<Session, 'id' | 'agent' | 'kind' | 'transport' | 'deliver'>;
+export type SessionSpec = Pick<Session, 'id' | 'agent' | 'kind' | 'transport' | 'deliver'> &
+  Pick<Partial<Session>, 'principal'>;
 
 /** Which session a request names: the agent is the one its key identified. */
 export interface SessionTarget {
   id: string;
   agent: string;
   kind: SessionKind;
+  principal?: Principal;
 }
 
 export interface SessionLifecycle {
@@ -83,6 +86,7 @@ export function createSessionLifecycle(
       agentName: spec.agent,
       transport: spec.kind,
       session: spec.id,
+      ...(spec.principal ? { principal: spec.principal } : {}),
       onCallStart: () => {
         callsInFlight += 1;
         session.callsInFlight += 1;
@@ -108,7 +112,7 @@ export function createSessionLifecycle(
     body: unknown,
   ): Promise<void> {
     // Another agent's session id is answered exactly like an unknown one.
-    const session = registry.find(target.id, target.agent, target.kind);
+    const session = registry.find(target.id, target.agent, target.kind, target.principal);
     if (!session) return sendError(response, 404, SESSION_NOT_FOUND, 'Session not found');
     session.lastActivity = Date.now();
     await session.deliver(request, response, body);
@@ -138,6 +142,7 @@ export function createSessionLifecycle(
     await Promise.all(registry.all().map(close));
   }
 
-  const find = (target: SessionTarget) => registry.find(target.id, target.agent, target.kind);
+  const find = (target: SessionTarget) =>
+    registry.find(target.id, target.agent, target.kind, target.principal);
   return { registry, whyFull, open, handOff, close, drain, find };
 }

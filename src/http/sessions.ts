@@ -5,12 +5,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Principal } from '../audit/record.js';
 
 export type SessionKind = 'http' | 'sse';
 
 export interface Session {
   id: string;
   agent: string;
+  /** For a session opened with an OAuth token: whose. Only the same subject and client find it. */
+  principal?: Principal;
   kind: SessionKind;
   transport: Transport;
   /**
@@ -35,10 +38,15 @@ export class SessionRegistry {
     this.sessions.set(session.id, session);
   }
 
-  /** The session with this id if `agent` opened it and it is of this kind. */
-  find(id: string, agent: string, kind: SessionKind): Session | undefined {
+  /** The session with this id if `agent` (as `principal`) opened it and it is of this kind. */
+  find(id: string, agent: string, kind: SessionKind, principal?: Principal): Session | undefined {
     const session = this.sessions.get(id);
-    return session && session.agent === agent && session.kind === kind ? session : undefined;
+    return session &&
+      session.agent === agent &&
+      session.kind === kind &&
+      samePrincipal(session.principal, principal)
+      ? session
+      : undefined;
   }
 
   remove(id: string): void {
@@ -68,4 +76,8 @@ export class SessionRegistry {
   all(): Session[] {
     return [...this.sessions.values()];
   }
+}
+
+function samePrincipal(a: Principal | undefined, b: Principal | undefined): boolean {
+  return a?.sub === b?.sub && a?.client_id === b?.client_id;
 }

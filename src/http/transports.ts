@@ -10,15 +10,16 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { readJsonBody } from './body.js';
+import type { Caller } from './identify.js';
 import { sendError } from './responses.js';
 import type { SessionLifecycle } from './session-lifecycle.js';
 import { boundUnread } from './unread.js';
 
-/** Answers one request on behalf of `agent`. */
+/** Answers one request on behalf of `caller`. */
 export type AgentHandler = (
   request: IncomingMessage,
   response: ServerResponse,
-  agent: string,
+  caller: Caller,
 ) => Promise<void>;
 
 export interface McpTransports {
@@ -68,7 +69,9 @@ export function createMcpTransports(
     return body;
   }
 
-  async function streamable(request: IncomingMessage, response: ServerResponse, agent: string) {
+  async function streamable(request: IncomingMessage, response: ServerResponse, caller: Caller) {
+    const { agent, principal } = caller;
+    const owner = principal ? { agent, principal } : { agent };
     let body: unknown;
     if (request.method === 'POST') {
       const read = await bodyOf(request, response);
@@ -77,9 +80,9 @@ export function createMcpTransports(
     }
     const id = request.headers['mcp-session-id'];
     if (typeof id === 'string') {
-      const session = sessions.find({ id, agent, kind: 'http' });
+      const session = sessions.find({ id, ...owner, kind: 'http' });
       if (session) boundUnread(response, limits, () => void sessions.close(session));
-      return sessions.handOff({ id, agent, kind: 'http' }, request, response, body);
+      return sessions.handOff({ id, ...owner, kind: 'http' }, request, response, body);
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) {
       return sendError(
@@ -95,7 +98,7 @@ export function createMcpTransports(
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => sessionId });
     const session = await sessions.open({
       id: sessionId,
-      agent,
+      ...owner,
       kind: 'http',
       transport,
       deliver: transport.handleRequest.bind(transport),
@@ -106,7 +109,8 @@ export function createMcpTransports(
     if (transport.sessionId === undefined) await sessions.close(session);
   }
 
-  async function openSse(_request: IncomingMessage, response: ServerResponse, agent: string) {
+  async function openSse(_request: IncomingMessage, response: ServerResponse, caller: Caller) {
+    const { agent, principal } = caller;
     const full = sessions.whyFull(agent);
     if (full) return sendError(response, 503, -32000, full);
     const transport = new SSEServerTransport('/messages', response);
@@ -114,17 +118,21 @@ export function createMcpTransports(
     await sessions.open({
       id: transport.sessionId,
       agent,
+      ...(principal ? { principal } : {}),
       kind: 'sse',
       transport,
       deliver: transport.handlePostMessage.bind(transport),
     });
   }
 
-  async function sseMessage(request: IncomingMessage, response: ServerResponse, agent: string) {
+  async function sseMessage(request: IncomingMessage, response: ServerResponse, caller: Caller) {
     const read = await bodyOf(request, response);
     if (!read) return;
     const id = new URL(request.url ?? '/', 'http://hubgate').searchParams.get('sessionId') ?? '';
-    return sessions.handOff({ id, agent, kind: 'sse' }, request, response, read.value);
+    const owner = caller.principal
+      ? { agent: caller.agent, principal: caller.principal }
+      : { agent: caller.agent };
+    return sessions.handOff({ id, ...owner, kind: 'sse' }, request, response, read.value);
   }
 
   return { streamable, openSse, sseMessage };
