@@ -152,5 +152,8 @@ function describe(principal: Principal): string {
 
 /** A value fit for a quoted-string in a header: no quotes, backslashes or control characters. */
 function quoted(value: string): string {
-  return value.replace(/["\\\u0000-\u001f\u007f]/g, ' ');
+  // Only printable ASCII is kept; the reasons are hubgate's own sentences, so nothing is lost.
+  return [...value]
+    .map((c) => (c >= ' ' && c <= '~' && c !== '"' && c !== '\\' ? c : ' '))
+    .join('');
 }

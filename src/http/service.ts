@@ -7,7 +7,7 @@
  * This module puts the pieces together: the route table (routes.ts), the transports
  * (transports.ts), the sessions' lifecycle (session-lifecycle.ts), and the node server under them.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';

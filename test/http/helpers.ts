@@ -136,6 +136,11 @@ export interface ServiceHarness {
 export interface HarnessSpec {
   agents: Record<string, AgentSpec>;
   options?: Partial<ServiceOptions>;
+  /**
+   * More of the config (e.g. an `oauth:` section), given the service's URL once it listens: the
+   * config is then loaded again with it, as a reload would.
+   */
+  moreConfig?: (url: string) => string;
 }
 
 export interface ServedGateway {
@@ -212,6 +217,16 @@ export async function startService(spec: HarnessSpec): Promise<ServiceHarness> {
   }
   const { gateway, service, metrics, address } = served;
   const url = `http://127.0.0.1:${address.port}`;
+  if (spec.moreConfig) {
+    gateway.store.replace(
+      parseConfig(
+        configYaml(hub.url, spec.agents, hashes, spec.moreConfig(url)),
+        'hubgate-http-test.yaml',
+        CREDENTIAL_ENV,
+        toolNames,
+      ),
+    );
+  }
   const open = new Set<ConnectedClient>();
 
   const track = (client: Client, sessionId: string): ConnectedClient => {
