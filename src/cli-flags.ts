@@ -81,10 +81,15 @@ export const FLAGS = {
   },
   tool: {
     kind: 'string',
-    required: true,
     value: 'TOOL',
     commands: ['explain'],
-    help: 'the tool, e.g. `create_repository`',
+    help: 'the tool, e.g. `create_repository` (required unless --token-claims is given)',
+  },
+  'token-claims': {
+    kind: 'string',
+    value: 'FILE',
+    commands: ['explain'],
+    help: "the claims of an OAuth access token (a JSON object, or the token itself, decoded but not verified): which agent under the config's `oauth.agents` they sign in as; with --tool, that agent's decision",
   },
   args: {
     kind: 'json-object',

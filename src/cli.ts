@@ -48,8 +48,19 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       const { resolveConfig, selectAgent } = await import('./config/resolve.js');
       const { toolNames } = await import('./tools/index.js');
       const config = resolveConfig(command.options, env, toolNames, { unsetVariables: 'warn' });
-      const agent = selectAgent(config, command.options.agent);
-      process.stdout.write(explainCall(config, agent, command.options.tool, command.options.args));
+      const { tool, tokenClaims } = command.options;
+      let agent: string | undefined;
+      if (tokenClaims !== undefined) {
+        const { explainTokenClaims } = await import('./commands/explain-token.js');
+        const explained = explainTokenClaims(config, tokenClaims);
+        process.stdout.write(explained.text);
+        agent = explained.agent;
+        // A token that signs in as no agent makes no call to explain.
+        if (agent === undefined) return;
+      }
+      if (tool === undefined) return;
+      agent ??= selectAgent(config, command.options.agent);
+      process.stdout.write(explainCall(config, agent, tool, command.options.args));
       return;
     }
     case 'serve': {

@@ -78,7 +78,15 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'serve'; options: ServeOptions }
   | { kind: 'check'; options: PolicySource }
-  | { kind: 'explain'; options: PolicySource & { agent?: string; tool: string; args: unknown } }
+  | {
+      kind: 'explain';
+      options: PolicySource & {
+        agent?: string;
+        tool?: string;
+        tokenClaims?: string;
+        args: unknown;
+      };
+    }
   | { kind: 'tools'; format: 'table' | 'json' | 'markdown' }
   | { kind: 'key' };
 
@@ -139,15 +147,18 @@ Examples:
   HUBGATE_CONFIG=hubgate.yaml hubgate check
 `,
   explain: `Usage: hubgate explain --tool TOOL [--args JSON] [--agent NAME] [--config FILE]
+       hubgate explain --token-claims FILE [--tool TOOL [--args JSON]] [--config FILE]
 
 Shows whether the agent may make this call: allow or deny, the resources it touches and the
-grant that decided. Docker Hub is not called. Exits 0 whatever the decision.
+grant that decided. With --token-claims, first which agent an OAuth token with those claims
+signs in as (oauth.agents, first match). Docker Hub is not called. Exits 0 whatever the decision.
 
 ${flagHelp('explain')}
 Examples:
   hubgate explain --config hubgate.yaml --agent ci-bot --tool create_repository \\
     --args '{"namespace":"myorg","name":"app-api"}'
   hubgate explain --tool get_tag --args '{"namespace":"library","repository":"nginx","tag":"latest"}'
+  hubgate explain --config hubgate.yaml --token-claims claims.json --tool delete_repository_tag
 `,
   tools: `Usage: hubgate tools [--json | --markdown]
 
@@ -287,9 +298,25 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
     case 'explain': {
       const tool = flag('tool');
       const agent = flag('agent');
+      const tokenClaims = flag('token-claims');
+      if (tool === undefined && tokenClaims === undefined) {
+        throw new UsageError('--tool is required (or --token-claims FILE)', 'explain');
+      }
+      if (agent !== undefined && tokenClaims !== undefined) {
+        throw new UsageError(
+          '--agent and --token-claims both name the agent: give one of them',
+          'explain',
+        );
+      }
       return {
         kind: 'explain',
-        options: { ...policy(), ...(agent ? { agent } : {}), tool, args: flag('args') },
+        options: {
+          ...policy(),
+          ...(agent ? { agent } : {}),
+          ...(tool ? { tool } : {}),
+          ...(tokenClaims ? { tokenClaims } : {}),
+          args: flag('args'),
+        },
       };
     }
     case 'http': {

@@ -242,6 +242,110 @@ describe('hubgate explain', () => {
   });
 });
 
+describe('hubgate explain --token-claims', () => {
+  const oauthPolicy = file(
+    'hubgate-oauth.yaml',
+    `agents:
+  ci-bot:
+    grants: [{ resource: "repo:myorg/app-*", access: write }]
+  reader:
+    grants: [{ resource: "repo:library/*", access: read }]
+oauth:
+  issuer: https://login.example.com/realms/acme
+  audience: https://hubgate.example.com/mcp
+  agents:
+    - { agent: ci-bot, when: { client_id: ci } }
+    - { agent: reader, when: { "realm_access.roles": hub-reader, scope: "hub:read" } }
+`,
+  );
+  const claims = (name: string, value: unknown) => file(name, JSON.stringify(value));
+
+  it('names the agent and the rule a claim set signs in as, then explains the call', async () => {
+    const path = claims('ci.json', { sub: 'svc-ci', client_id: 'ci' });
+    const { code, stdout } = await hubgate([
+      'explain',
+      '--config',
+      oauthPolicy,
+      '--token-claims',
+      path,
+      '--tool',
+      'create_repository',
+      '--args',
+      '{"namespace":"myorg","name":"app-api"}',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      [
+        `token claims ${path}: agent ci-bot`,
+        '  by rule: oauth.agents[0] client_id=ci',
+        '  also checked on a real token: signature (RS256, PS256, ES256, EdDSA), iss https://login.example.com/realms/acme, aud https://hubgate.example.com/mcp, exp/nbf within 30 s',
+        'allow: create_repository for agent ci-bot',
+        '  needs: write on repo:myorg/app-api',
+        '  decided by: repo:myorg/app-*=write',
+        '  would call: POST /v2/namespaces/myorg/repositories',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('decodes a token given whole, and says which scope a near match lacks', async () => {
+    const payload = Buffer.from(
+      JSON.stringify({ sub: 'u1', scope: 'openid', realm_access: { roles: ['hub-reader'] } }),
+    ).toString('base64url');
+    const path = file('token.txt', `eyJhbGciOiJSUzI1NiJ9.${payload}.c2ln\n`);
+    const { code, stdout } = await hubgate([
+      'explain',
+      '--config',
+      oauthPolicy,
+      '--token-claims',
+      path,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      new RegExp(
+        `^token claims ${path} \\(a token, decoded, not verified\\): no agent \\(403 insufficient_scope\\)\n  rule oauth.agents\\[1\\] matches but for its scope: the token needs "hub:read"\n`,
+      ),
+    );
+  });
+
+  it('says when no rule matches, and refuses what it cannot use', async () => {
+    const none = await hubgate([
+      'explain',
+      '--config',
+      oauthPolicy,
+      '--token-claims',
+      claims('other.json', { sub: 'x', client_id: 'other' }),
+      '--tool',
+      'get_tag',
+    ]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(
+      /: no agent \(403\)\n {2}no rule under oauth\.agents matches \(sub "x", client_id "other"\)\n/,
+    );
+    expect(none.stdout).not.toContain('get_tag for agent');
+
+    const noOauth = await hubgate(
+      ['explain', '--config', policy, '--token-claims', claims('a.json', { sub: 'x' })],
+      env,
+    );
+    expect(noOauth.code).toBe(1);
+    expect(noOauth.stderr).toContain('has no oauth section to map tokens with');
+    const notJson = await hubgate([
+      'explain',
+      '--config',
+      oauthPolicy,
+      '--token-claims',
+      file('bad.txt', 'hello'),
+    ]);
+    expect(notJson.stderr).toContain('is neither a JSON object of claims nor a JWT');
+    const both = await hubgate(['explain', '--agent', 'x', '--token-claims', 'y']);
+    expect(both.stderr).toContain('--agent and --token-claims both name the agent');
+    const neither = await hubgate(['explain']);
+    expect(neither.code).toBe(1);
+    expect(neither.stderr).toContain('--tool is required (or --token-claims FILE)');
+  });
+});
+
 describe('hubgate key and tools', () => {
   it('key prints a fresh key and the sha256 line that matches it', async () => {
     const first = await hubgate(['key']);
