@@ -22,7 +22,7 @@ describe('README', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     const env = { DOCKER_HUB_USERNAME: 'me', DOCKER_HUB_TOKEN: 't', MYORG_CI_TOKEN: 't' };
     for (const block of blocks)
-      expect(parseConfig(block, 'README.yaml', env, toolNames).agents.size).toBe(1);
+      expect(parseConfig(block, 'README.yaml', env, toolNames).agents.size).toBeGreaterThan(0);
   });
 
   it('names only npm scripts that exist', () => {

@@ -9,6 +9,11 @@ export function describeConfig(config: Config): string {
   for (const warning of config.warnings ?? []) {
     lines.push(`  WARNING: ${warning} (needed to serve; check and explain go on without it)`);
   }
+  if (config.oauth) {
+    lines.push(
+      `oauth: tokens from ${config.oauth.issuer} for ${config.oauth.audience} (${config.oauth.algorithms.join(', ')}), ${config.oauth.rules.length} rule${config.oauth.rules.length === 1 ? '' : 's'}, first match wins`,
+    );
+  }
   const weak = weakKeysIn(config);
   for (const agent of config.agents.values()) {
     const marks = [agent.name === config.defaultAgent ? 'default' : undefined].filter(Boolean);
@@ -16,6 +21,13 @@ export function describeConfig(config: Config): string {
     lines.push(`  credential: ${agent.credential ?? 'none (anonymous)'}`);
     if (agent.scimCredential) lines.push(`  scim credential: ${agent.scimCredential}`);
     lines.push(`  keys: ${agent.keys.length}`);
+    const signIns = (config.oauth?.rules ?? [])
+      .map((rule, index) => ({ rule, index }))
+      .filter(({ rule }) => rule.agent === agent.name);
+    for (const { rule, index } of signIns) {
+      const when = [...rule.when].map(([claim, values]) => `${claim}=${values.join('|')}`);
+      lines.push(`  oauth sign-in: oauth.agents[${index}] when ${when.join(', ')}`);
+    }
     for (const { index } of weak.filter((found) => found.agent === agent.name)) {
       lines.push(
         `  WARNING: keys[${index}] is a well-known weak key that anyone can guess (the key itself ` +

@@ -138,7 +138,10 @@ function principalOf(claims: Claims): Principal {
   const text = (value: unknown) =>
     typeof value === 'string' && value !== '' ? value.slice(0, 200) : undefined;
   const sub = text(claims.sub);
-  const clientId = text(claims.client_id) ?? text(claims.azp) ?? text(claims.appid);
+  // Providers name the client differently: client_id (RFC 9068), azp (OIDC, Auth0, Entra v2),
+  // appid (Entra v1), cid (Okta).
+  const clientId =
+    text(claims.client_id) ?? text(claims.azp) ?? text(claims.appid) ?? text(claims.cid);
   return { ...(sub ? { sub } : {}), ...(clientId ? { client_id: clientId } : {}) };
 }
 

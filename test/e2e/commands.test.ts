@@ -308,6 +308,20 @@ oauth:
     );
   });
 
+  it('shows in hubgate check who signs in as which agent', async () => {
+    const { code, stdout } = await hubgate(['check', '--config', oauthPolicy]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'oauth: tokens from https://login.example.com/realms/acme for https://hubgate.example.com/mcp (RS256, PS256, ES256, EdDSA), 2 rules, first match wins',
+    );
+    expect(stdout).toMatch(
+      /agent ci-bot\n[\s\S]*? {2}oauth sign-in: oauth.agents\[0\] when client_id=ci\n/,
+    );
+    expect(stdout).toMatch(
+      /agent reader\n[\s\S]*? {2}oauth sign-in: oauth.agents\[1\] when realm_access.roles=hub-reader, scope=hub:read\n/,
+    );
+  });
+
   it('says when no rule matches, and refuses what it cannot use', async () => {
     const none = await hubgate([
       'explain',
