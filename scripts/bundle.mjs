@@ -2,12 +2,38 @@
 // conversation, and loading one bundle is much cheaper than resolving hundreds of modules. The
 // commands a stdio session does not use (http, tools, check...) stay in chunks loaded on demand.
 import { chmodSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 // Chunk names carry a content hash: old ones would pile up build after build.
 rmSync('dist/chunks', { recursive: true, force: true });
 
+/** The SDK's AJV validator, replaced by scripts/stubs/ajv-provider.mjs (why: see there). */
+const withoutAjv = {
+  name: 'without-ajv',
+  setup(build) {
+    build.onResolve({ filter: /validation\/ajv-provider\.js$/ }, (args) =>
+      args.importer.includes('@modelcontextprotocol/sdk')
+        ? { path: fileURLToPath(new URL('./stubs/ajv-provider.mjs', import.meta.url)) }
+        : undefined,
+    );
+  },
+};
+
+/** zod's locales but English, by scripts/stubs/zod-locales.mjs (why: see there). */
+const englishOnly = {
+  name: 'english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: fileURLToPath(new URL('./stubs/zod-locales.mjs', import.meta.url)) }
+        : undefined,
+    );
+  },
+};
+
 await build({
+  plugins: [withoutAjv, englishOnly],
   entryPoints: ['src/cli.ts'],
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',

@@ -153,7 +153,12 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
     clients,
     audit,
     hubUrl,
-    listTools: (agentName) => visibleTools(store.agent(agentName), entries).map(describeTool),
+    listTools(agentName) {
+      const tools = visibleTools(store.agent(agentName), entries).map(describeTool);
+      // A client lists tools before it calls one: load the Hub connection meanwhile.
+      setImmediate(() => clients.connection.warm());
+      return tools;
+    },
     call: (agentName, name, args, context) => runCall(deps, agentName, name, args, context),
     admit(agentName, method) {
       const admitted = limiter?.take(agentName) ?? { ok: true };

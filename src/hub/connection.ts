@@ -2,8 +2,11 @@
  * The HTTP exchange with Docker Hub: one undici Agent (a keep-alive pool per origin) shared by
  * every caller, a time budget per request, the caller's AbortSignal passed through, and the
  * answer read and parsed. It knows nothing of credentials or of what the answer means.
+ *
+ * undici is loaded on the first request (or when `warm()` asks for it), not at start-up: it is
+ * the largest module hubgate has, and a stdio session answers initialize and tools/list without it.
  */
-import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
 import {
   HubCancelledError,
   HubError,
@@ -57,21 +60,37 @@ export class HubConnection {
   readonly origin: string;
   /** The base URL's own path ('' for https://hub.docker.com), put in front of every request. */
   readonly basePath: string;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private dispatcher: Dispatcher | undefined;
+  private making: Promise<Dispatcher> | undefined;
+  private closed = false;
 
   constructor(private readonly options: HubConnectionOptions) {
     const url = parseHubUrl(options.baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
+    this.dispatcher = options.dispatcher;
+  }
+
+  /** Loads undici and makes the pool now, so that the first call does not wait for it. */
+  warm(): void {
+    this.pool().catch(() => {});
+  }
+
+  private pool(): Promise<Dispatcher> {
+    if (this.dispatcher) return Promise.resolve(this.dispatcher);
+    this.making ??= import('undici').then((loaded) => {
+      // undici is CommonJS: bundled, its exports come as the namespace's default.
+      const { Agent } = (loaded as typeof loaded & { default?: typeof loaded }).default ?? loaded;
+      this.dispatcher ??= new Agent({
         keepAliveTimeout: 10_000,
         connections: 16,
-        connect: { timeout: Math.min(options.timeoutMs, 10_000) },
+        connect: { timeout: Math.min(this.options.timeoutMs, 10_000) },
       });
+      // A close() that came first leaves nothing open.
+      if (this.closed && !this.options.dispatcher) void this.dispatcher.destroy();
+      return this.dispatcher;
+    });
+    return this.making;
   }
 
   get timeoutMs(): number {
@@ -100,7 +119,8 @@ export class HubConnection {
     }
 
     try {
-      const response = await this.dispatcher.request({
+      const dispatcher = this.dispatcher ?? (await this.pool());
+      const response = await dispatcher.request({
         origin: this.origin,
         path,
         method,
@@ -162,7 +182,8 @@ export class HubConnection {
    * exchange say, up to its whole time budget, and keep the process alive past its grace.
    */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.destroy();
+    this.closed = true;
+    if (!this.options.dispatcher) await this.dispatcher?.destroy();
   }
 }
 
@@ -221,12 +242,17 @@ function parseBody(
   }
 }
 
+/** undici's timeouts, by their stable codes (its error classes would need undici loaded). */
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 function isTimeout(error: unknown): boolean {
   return (
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError ||
-    error instanceof undiciErrors.ConnectTimeoutError ||
-    (error instanceof Error && error.name === 'TimeoutError')
+    error instanceof Error &&
+    (TIMEOUT_CODES.has((error as { code?: string }).code ?? '') || error.name === 'TimeoutError')
   );
 }
 
