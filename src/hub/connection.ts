@@ -6,7 +6,10 @@
  * undici is loaded on the first request (or when `warm()` asks for it), not at start-up: it is
  * the largest module hubgate has, and a stdio session answers initialize and tools/list without it.
  */
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, Agent as UndiciAgent } from 'undici';
+
+type AgentClass = typeof UndiciAgent;
+
 import {
   HubCancelledError,
   HubError,
@@ -79,8 +82,9 @@ export class HubConnection {
   private pool(): Promise<Dispatcher> {
     if (this.dispatcher) return Promise.resolve(this.dispatcher);
     this.making ??= import('undici').then((loaded) => {
-      // undici is CommonJS: bundled, its exports come as the namespace's default.
-      const { Agent } = (loaded as typeof loaded & { default?: typeof loaded }).default ?? loaded;
+      // undici is CommonJS: bundled, its exports may come only as the namespace's default.
+      const exports = loaded as unknown as { Agent?: AgentClass; default?: { Agent: AgentClass } };
+      const Agent = (exports.Agent ?? exports.default?.Agent) as AgentClass;
       this.dispatcher ??= new Agent({
         keepAliveTimeout: 10_000,
         connections: 16,
