@@ -645,3 +645,109 @@ export async function directGet(pool: Pool, path: string, token: string): Promis
 export function directPool(hubUrl: string, connections: number): Pool {
   return new Pool(hubUrl, { connections, keepAliveTimeout: 30_000 });
 }
+
+// ── the fake Hub in a process of its own ────────────────────────────────────────────────────
+
+/** The names seedTags gives, without the Hub at hand. */
+export function tagNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `t${String(i).padStart(5, '0')}`);
+}
+
+/** bench/hub-process.ts as a child: see there for why a baseline wants it. */
+export class HubProcess {
+  private buffered = '';
+  private readonly lines: ((line: string) => void)[] = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  static async start(repo: string, tags: number): Promise<HubProcess> {
+    const script = fileURLToPath(new URL('./hub-process.js', import.meta.url));
+    const child = spawnNode([script, repo, String(tags)], childEnv());
+    const stdout = child.stdout;
+    if (!stdout) throw new Error('no stdout pipe');
+    stdout.setEncoding('utf8');
+    const first = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const onData = (chunk: string) => {
+        text += chunk;
+        const cut = text.indexOf('\n');
+        if (cut === -1) return;
+        stdout.off('data', onData);
+        resolve(text.slice(0, cut));
+      };
+      stdout.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`the Hub process exited (${code})`)));
+    });
+    const hub = new HubProcess(child, (JSON.parse(first) as { url: string }).url);
+    stdout.on('data', (chunk: string) => hub.receive(chunk));
+    return hub;
+  }
+
+  private receive(chunk: string): void {
+    this.buffered += chunk;
+    for (let cut = this.buffered.indexOf('\n'); cut !== -1; cut = this.buffered.indexOf('\n')) {
+      const line = this.buffered.slice(0, cut);
+      this.buffered = this.buffered.slice(cut + 1);
+      this.lines.shift()?.(line);
+    }
+  }
+
+  /** API requests not made by the direct client since the last clear(). */
+  count(): Promise<number> {
+    const answer = new Promise<string>((resolve) => this.lines.push(resolve));
+    this.child.stdin?.write('count\n');
+    return answer.then((line) => (JSON.parse(line) as { requests: number }).requests);
+  }
+
+  clear(): void {
+    this.child.stdin?.write('clear\n');
+  }
+
+  close(): Promise<void> {
+    return stopChild(this.child);
+  }
+}
+
+/** bench/relay.ts as a child: the floor a forwarding stdio server cannot go below. */
+export class Relay {
+  private buffered = '';
+  private nextId = 1;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+
+  private constructor(private readonly child: ChildProcess) {
+    const stdout = child.stdout;
+    if (!stdout) throw new Error('no stdout pipe');
+    stdout.setEncoding('utf8');
+    stdout.on('data', (chunk: string) => {
+      this.buffered += chunk;
+      for (let cut = this.buffered.indexOf('\n'); cut !== -1; cut = this.buffered.indexOf('\n')) {
+        const { id, result } = JSON.parse(this.buffered.slice(0, cut)) as {
+          id: number;
+          result: unknown;
+        };
+        this.buffered = this.buffered.slice(cut + 1);
+        this.waiting.get(id)?.(result);
+        this.waiting.delete(id);
+      }
+    });
+  }
+
+  static start(hubUrl: string): Relay {
+    const script = fileURLToPath(new URL('./relay.js', import.meta.url));
+    return new Relay(spawnNode([script, hubUrl], childEnv()));
+  }
+
+  get(path: string, token: string): Promise<unknown> {
+    const id = this.nextId++;
+    const answer = new Promise((resolve) => this.waiting.set(id, resolve));
+    this.child.stdin?.write(`${JSON.stringify({ id, path, token })}\n`);
+    return answer;
+  }
+
+  close(): Promise<void> {
+    return stopChild(this.child);
+  }
+}

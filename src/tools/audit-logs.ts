@@ -74,8 +74,8 @@ export const auditLogTools: ToolEntry[] = [
     fresh: true,
     title: 'List audit log',
     description:
-      "List an org's audit log, newest first. Needs an org owner or editor. No total: has_more " +
-      'only means the page was full.',
+      "List an org's audit log, newest first. Needs an org owner or editor. No total; has_more " +
+      'means the page was full.',
     input: z
       .strictObject({
         org,

@@ -104,7 +104,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     title: 'Create org token',
     description:
       'Create an org access token (identifier: the org name) for the resources given ' +
-      `(within your grants). Its "token" is the secret, shown once: store it now. ${OWNERS_ONLY}`,
+      `(within your grants). Its "token" is the secret, shown once. ${OWNERS_ONLY}`,
     input: z.strictObject({
       org,
       label,
@@ -127,7 +127,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     title: 'Update org token',
     description:
       "Change an org token's label, description or resources, or (de)activate it. resources " +
-      `replaces the whole list (within your grants). ${OWNERS_ONLY}`,
+      `replaces the list (within your grants). ${OWNERS_ONLY}`,
     input: z
       .strictObject({
         org,
