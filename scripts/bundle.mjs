@@ -8,15 +8,13 @@ import { build } from 'esbuild';
 // Chunk names carry a content hash: old ones would pile up build after build.
 rmSync('dist/chunks', { recursive: true, force: true });
 
-/** The SDK's AJV validator, replaced by scripts/stubs/ajv-provider.mjs (why: see there). */
+/** The SDK server's Node shims (AJV), replaced by scripts/stubs/server-shims.mjs (why: see there). */
 const withoutAjv = {
   name: 'without-ajv',
   setup(build) {
-    build.onResolve({ filter: /validation\/ajv-provider\.js$/ }, (args) =>
-      args.importer.includes('@modelcontextprotocol/sdk')
-        ? { path: fileURLToPath(new URL('./stubs/ajv-provider.mjs', import.meta.url)) }
-        : undefined,
-    );
+    build.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+      path: fileURLToPath(new URL('./stubs/server-shims.mjs', import.meta.url)),
+    }));
   },
 };
 

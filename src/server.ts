@@ -7,14 +7,9 @@
  * and answers "tool not found" for anything not registered, while hubgate needs every call, listed
  * or not, to reach the Gateway and leave an audit record.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  type CallToolResult,
-  ErrorCode,
-  ListToolsRequestSchema,
-  McpError,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+
+import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
 import type { Principal, Transport } from './audit/record.js';
 import type { Gateway } from './gateway/gateway.js';
 import { CallRejected } from './gateway/rejection.js';
@@ -53,12 +48,13 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
     try {
       gateway.admit(agentName, method);
     } catch (error) {
-      if (error instanceof CallRejected) throw new McpError(error.code, error.message, error.data);
+      if (error instanceof CallRejected)
+        throw new ProtocolError(error.code, error.message, error.data);
       throw error;
     }
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, () => {
+  server.setRequestHandler('tools/list', () => {
     admit('tools/list');
     return { tools: gateway.listTools(agentName) as Tool[] };
   });
@@ -66,11 +62,11 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
   // tools/call is handled here, not with setRequestHandler: the SDK would reject a malformed call
   // (arguments not an object, name not a string) before any handler ran, and leave no audit
   // record. This way every call, however malformed, reaches the Gateway and is recorded.
-  server.fallbackRequestHandler = async (request, extra) => {
+  server.fallbackRequestHandler = async (request, ctx) => {
     if (request.method !== 'tools/call') {
       admit(request.method);
-      throw new McpError(
-        ErrorCode.MethodNotFound,
+      throw new ProtocolError(
+        ProtocolErrorCode.MethodNotFound,
         `Method not found: ${request.method.slice(0, 100)}`,
       );
     }
@@ -79,10 +75,11 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
     try {
       return (await gateway.call(agentName, params.name, params.arguments, {
         ...context,
-        signal: extra.signal,
+        signal: ctx.mcpReq.signal,
       })) as CallToolResult;
     } catch (error) {
-      if (error instanceof CallRejected) throw new McpError(error.code, error.message, error.data);
+      if (error instanceof CallRejected)
+        throw new ProtocolError(error.code, error.message, error.data);
       throw error;
     } finally {
       callEnded?.();

@@ -2,7 +2,7 @@
  * `hubgate` with no command: MCP over stdio for one agent. stdout carries the protocol and nothing
  * else; logs, and audit records unless the config names a file, go to stderr.
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { resolveConfig, selectAgent } from '../config/resolve.js';
 import { createGateway } from '../gateway/gateway.js';
 import { createLogger } from '../log.js';

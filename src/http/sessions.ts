@@ -3,8 +3,7 @@
  * its agent together: another agent's key with the same id finds nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Server, Transport } from '@modelcontextprotocol/server';
 import type { Principal } from '../audit/record.js';
 
 export type SessionKind = 'http' | 'sse';

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest } from '@modelcontextprotocol/server';
+import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { readJsonBody } from './body.js';
 import type { Caller } from './identify.js';
 import { sendError } from './responses.js';
@@ -95,7 +95,9 @@ export function createMcpTransports(
     const full = sessions.whyFull(agent);
     if (full) return sendError(response, 503, -32000, full);
     const sessionId = randomUUID();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => sessionId });
+    const transport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => sessionId,
+    });
     const session = await sessions.open({
       id: sessionId,
       ...owner,
