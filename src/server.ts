@@ -56,7 +56,11 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
 
   server.setRequestHandler('tools/list', () => {
     admit('tools/list');
-    return { tools: gateway.listTools(agentName) as Tool[] };
+    const tools = gateway.listTools(agentName) as Tool[];
+    // 2025-era clients hear of a reload through list_changed and know no cache fields.
+    if (!isModern(server.getNegotiatedProtocolVersion())) return { tools };
+    // The list is this agent's own (private to it), and kept until a reload may change it.
+    return { tools, ttlMs: gateway.toolListTtlMs, cacheScope: 'private' as const };
   });
 
   // tools/call is handled here, not with setRequestHandler: the SDK would reject a malformed call
@@ -92,4 +96,9 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
     });
   });
   return server;
+}
+
+/** A revision of the 2026 era or later (the dates compare as strings). */
+function isModern(version: string | undefined): boolean {
+  return version !== undefined && version >= '2026-07-28';
 }

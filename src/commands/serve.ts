@@ -2,7 +2,7 @@
  * `hubgate` with no command: MCP over stdio for one agent. stdout carries the protocol and nothing
  * else; logs, and audit records unless the config names a file, go to stderr.
  */
-import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { serveStdio as serveMcpOverStdio } from '@modelcontextprotocol/server/stdio';
 import { resolveConfig, selectAgent } from '../config/resolve.js';
 import { createGateway } from '../gateway/gateway.js';
 import { createLogger } from '../log.js';
@@ -21,16 +21,22 @@ export async function serveStdio(options: ServeOptions, env: NodeJS.ProcessEnv):
   const logger = createLogger(options.logLevel);
   const gateway = createGateway(config, { logger, ...gatewayOptionsOf(options, env) });
   let callsInFlight = 0;
-  const server = createHubgateServer(gateway, {
-    agentName,
-    transport: 'stdio',
-    onCallStart: () => {
-      callsInFlight += 1;
-      return () => {
-        callsInFlight -= 1;
-      };
-    },
-  });
+  // One connection, one server: the opening message picks its era (2025: initialize; 2026-07-28:
+  // any request carrying the per-request _meta envelope), and serveStdio pins it for the rest.
+  const connection = serveMcpOverStdio(
+    () =>
+      createHubgateServer(gateway, {
+        agentName,
+        transport: 'stdio',
+        onCallStart: () => {
+          callsInFlight += 1;
+          return () => {
+            callsInFlight -= 1;
+          };
+        },
+      }),
+    { onerror: (error) => logger.warn({ err: error }, 'stdio: a message could not be handled') },
+  );
   const settled = async (ms: number) => {
     const until = Date.now() + ms;
     while (callsInFlight > 0 && Date.now() < until) {
@@ -50,7 +56,7 @@ export async function serveStdio(options: ServeOptions, env: NodeJS.ProcessEnv):
       await gateway.abortHubCalls();
       await settled(STOP_GRACE_MS);
     }
-    await server.close().catch(() => {});
+    await connection.close().catch(() => {});
     await gateway.close();
     process.exit(0);
   };
@@ -60,9 +66,6 @@ export async function serveStdio(options: ServeOptions, env: NodeJS.ProcessEnv):
   // The host closing our stdin is the normal end of a stdio session.
   process.stdin.on('end', () => void shutdown('stdin closed'));
 
-  const transport = new StdioServerTransport();
-  transport.onclose = () => void shutdown('transport closed');
-  await server.connect(transport);
   logger.info(
     {
       version: VERSION,

@@ -75,6 +75,11 @@ export interface Gateway {
   onToolListChanged(agentName: string, listener: () => void): () => void;
   /** Reads the config file again; false when there is none or it is invalid (the old stays). */
   reload(why: string): boolean;
+  /**
+   * How long a client may keep an agent's tool list (2026-07-28 `ttlMs`): a config file can be
+   * reloaded, and with it the list, at any moment; without one the list never changes.
+   */
+  readonly toolListTtlMs: number;
   /** False while the audit sink cannot write (a full disk): no allowed call can be sent. */
   auditHealthy(): boolean;
   /** Ends every Hub request in flight at once (shutdown, after the grace): their calls fail. */
@@ -103,6 +108,10 @@ export function openAuditSink(config: Config, logger: Logger): AuditSink {
     ]);
   }
 }
+
+/** A reload reaches 2026-era clients within this, since they are sent no list_changed. */
+const TOOL_LIST_TTL_RELOADABLE_MS = 60_000;
+const TOOL_LIST_TTL_FIXED_MS = 3_600_000;
 
 export function createGateway(config: Config, options: GatewayOptions): Gateway {
   const { logger } = options;
@@ -181,6 +190,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
         if (now !== visibleNames(previous.agents.get(agentName))) listener();
       });
     },
+    toolListTtlMs: reloader ? TOOL_LIST_TTL_RELOADABLE_MS : TOOL_LIST_TTL_FIXED_MS,
     reload(why) {
       if (!reloader) {
         logger.warn(`${why}: there is no config file to reload`);

@@ -1,0 +1,129 @@
+/**
+ * Both protocol eras on one binary: the built `hubgate` over stdio, spoken to by a 2025-era
+ * client (the v1 SDK's Client, as Claude Desktop, Cursor and Codex speak today) and by 2026-07-28
+ * clients (the v2 SDK's Client, pinned to 2026-07-28 and negotiating with `auto`, as Claude Code
+ * probes with server/discover). The first message picks the era. Either way the agent sees its
+ * own tools, calls go through the same Gateway, refusals are refused alike, and every call leaves
+ * its audit record.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client as ModernClient } from '@modelcontextprotocol/client';
+import { StdioClientTransport as ModernStdio } from '@modelcontextprotocol/client/stdio';
+import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as LegacyStdio } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
+import { readAuditFile } from '../helpers/audit-file.js';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'hubgate-eras-'));
+
+let hub: FakeHub;
+let config: string;
+beforeAll(async () => {
+  hub = await startFakeHub();
+  config = join(dir, 'hubgate.yaml');
+  writeFileSync(
+    config,
+    `credentials:
+  me: { username: alice, secret: "\${ALICE_PAT}" }
+agents:
+  reader:
+    credential: me
+    grants: [{ resource: "repo:library/*", access: read }]
+audit: { file: ./audit.ndjson }
+`,
+  );
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const serverParams = () => ({
+  command: process.execPath,
+  args: [cli, '--config', config, '--hub-url', hub.url],
+  env: { PATH: process.env.PATH ?? '', ALICE_PAT: SEED.pats.aliceRead },
+  stderr: 'ignore' as const,
+});
+
+/** The calls each era makes, and what each must answer. */
+async function exercise(client: {
+  listTools(): Promise<{ tools: { name: string }[] }>;
+  callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<unknown>;
+}) {
+  const { tools } = await client.listTools();
+  const names = tools.map((tool) => tool.name);
+  expect(names).toContain('get_tag');
+  expect(names).not.toContain('create_repository');
+  const tag = (await client.callTool({
+    name: 'get_tag',
+    arguments: { namespace: 'library', repository: 'nginx', tag: 'latest' },
+  })) as { isError?: boolean; content: { text: string }[] };
+  expect(tag.isError ?? false).toBe(false);
+  expect(JSON.parse(tag.content[0]?.text ?? '')).toMatchObject({ name: 'latest' });
+  const refused = (await client.callTool({
+    name: 'create_repository',
+    arguments: { namespace: 'myorg', name: 'app-api' },
+  })) as { isError?: boolean; content: { text: string }[] };
+  expect(refused.isError).toBe(true);
+  expect(refused.content[0]?.text).toMatch(
+    /^Refused by hubgate policy: agent "reader" has no grant/,
+  );
+  await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({
+    code: -32602,
+  });
+}
+
+describe('both protocol eras over stdio, one binary', () => {
+  it('serves a 2025-era client (initialize handshake)', async () => {
+    const client = new LegacyClient({ name: 'legacy', version: '0' });
+    await client.connect(new LegacyStdio(serverParams()));
+    try {
+      expect(client.getServerVersion()).toMatchObject({ name: 'hubgate' });
+      await exercise(client);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it.each([
+    ['pinned to 2026-07-28', { pin: '2026-07-28' } as const],
+    ['negotiating (auto)', 'auto' as const],
+  ])(
+    'serves a 2026-07-28 client %s, with a private tool list that expires',
+    async (_how, mode) => {
+      const client = new ModernClient(
+        { name: 'modern', version: '0' },
+        { versionNegotiation: { mode } },
+      );
+      await client.connect(new ModernStdio(serverParams()));
+      try {
+        expect(client.getProtocolEra()).toBe('modern');
+        expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+        const listed = await client.listTools();
+        // A config file can be reloaded: the list is kept a minute, and is this agent's alone.
+        expect(listed).toMatchObject({ ttlMs: 60_000, cacheScope: 'private' });
+        await exercise(client);
+      } finally {
+        await client.close();
+      }
+    },
+  );
+
+  it('records every call of every era', () => {
+    const records = readAuditFile(join(dir, 'audit.ndjson'));
+    // Three eras' clients, three calls each: allowed, refused by policy, unknown tool.
+    expect(records).toHaveLength(9);
+    expect(records.map((record) => [record.tool, record.outcome])).toEqual(
+      Array.from({ length: 3 }, () => [
+        ['get_tag', 'ok'],
+        ['create_repository', 'denied'],
+        ['no_such_tool', 'denied'],
+      ]).flat(),
+    );
+    expect(new Set(records.map((record) => record.transport))).toEqual(new Set(['stdio']));
+  });
+});
