@@ -92,26 +92,23 @@ describe('both protocol eras over stdio, one binary', () => {
   it.each([
     ['pinned to 2026-07-28', { pin: '2026-07-28' } as const],
     ['negotiating (auto)', 'auto' as const],
-  ])(
-    'serves a 2026-07-28 client %s, with a private tool list that expires',
-    async (_how, mode) => {
-      const client = new ModernClient(
-        { name: 'modern', version: '0' },
-        { versionNegotiation: { mode } },
-      );
-      await client.connect(new ModernStdio(serverParams()));
-      try {
-        expect(client.getProtocolEra()).toBe('modern');
-        expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
-        const listed = await client.listTools();
-        // A config file can be reloaded: the list is kept a minute, and is this agent's alone.
-        expect(listed).toMatchObject({ ttlMs: 60_000, cacheScope: 'private' });
-        await exercise(client);
-      } finally {
-        await client.close();
-      }
-    },
-  );
+  ])('serves a 2026-07-28 client %s, with a private tool list that expires', async (_how, mode) => {
+    const client = new ModernClient(
+      { name: 'modern', version: '0' },
+      { versionNegotiation: { mode } },
+    );
+    await client.connect(new ModernStdio(serverParams()));
+    try {
+      expect(client.getProtocolEra()).toBe('modern');
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      const listed = await client.listTools();
+      // A config file can be reloaded: the list is kept a minute, and is this agent's alone.
+      expect(listed).toMatchObject({ ttlMs: 60_000, cacheScope: 'private' });
+      await exercise(client);
+    } finally {
+      await client.close();
+    }
+  });
 
   it('records every call of every era', () => {
     const records = readAuditFile(join(dir, 'audit.ndjson'));
