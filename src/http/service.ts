@@ -15,6 +15,7 @@ import type { VerifierOptions } from '../oauth/verifier.js';
 import { guardRequest } from './guard.js';
 import { createIdentifier } from './identify.js';
 import type { HubgateMetrics } from './metrics.js';
+import { createModernHttp } from './modern.js';
 import { sendError } from './responses.js';
 import { createRouter } from './routes.js';
 import { createSessionLifecycle } from './session-lifecycle.js';
@@ -64,6 +65,11 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
   // The port the guard expects in Host and Origin: the real one once listen() has bound it.
   let port = options.port;
 
+  const modern = createModernHttp({
+    gateway,
+    logger,
+    onCallStart: () => sessions.callStarted(),
+  });
   const identifier = createIdentifier({
     config: () => gateway.store.config,
     ...(options.allowAnonymous ? { allowAnonymous: options.allowAnonymous } : {}),
@@ -71,7 +77,7 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
   });
 
   const route = createRouter({
-    transports: createMcpTransports(sessions, options),
+    transports: createMcpTransports(sessions, options, modern),
     metrics: deps.metrics,
     guard: (request) => guardRequest(request, { ...options, port }),
     identify: (request) => identifier.identify(request),
@@ -125,6 +131,7 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
       await sessions.drain(graceMs);
       server.closeAllConnections();
       await closed;
+      await modern.close().catch(() => {});
     },
   };
 }

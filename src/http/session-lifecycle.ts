@@ -50,6 +50,8 @@ export interface SessionLifecycle {
   find(target: SessionTarget): Session | undefined;
   /** Stops closing idle sessions, lets calls in flight finish (up to `graceMs`), closes them all. */
   drain(graceMs: number): Promise<void>;
+  /** Counts a call outside any session (2026-07-28) as in flight; the function ends it. */
+  callStarted(): () => void;
 }
 
 export function createSessionLifecycle(
@@ -144,5 +146,12 @@ export function createSessionLifecycle(
 
   const find = (target: SessionTarget) =>
     registry.find(target.id, target.agent, target.kind, target.principal);
-  return { registry, whyFull, open, handOff, close, drain, find };
+  function callStarted(): () => void {
+    callsInFlight += 1;
+    return () => {
+      callsInFlight -= 1;
+    };
+  }
+
+  return { registry, whyFull, open, handOff, close, drain, find, callStarted };
 }

@@ -11,6 +11,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { readJsonBody } from './body.js';
 import type { Caller } from './identify.js';
+import type { ModernHttp } from './modern.js';
 import { sendError } from './responses.js';
 import type { SessionLifecycle } from './session-lifecycle.js';
 import { boundUnread } from './unread.js';
@@ -40,6 +41,7 @@ export const MAX_BATCH = 20;
 export function createMcpTransports(
   sessions: SessionLifecycle,
   options: { maxBodyBytes: number; unreadStallMs?: number },
+  modern?: ModernHttp,
 ): McpTransports {
   const limits = { stallMs: options.unreadStallMs };
 
@@ -77,6 +79,11 @@ export function createMcpTransports(
       const read = await bodyOf(request, response);
       if (!read) return;
       body = read.value;
+      // The 2026-07-28 era: served on its own, no session.
+      if (modern && (await modern.claims(request, body))) {
+        boundUnread(response, limits, () => {});
+        return modern.serve(request, response, body, caller);
+      }
     }
     const id = request.headers['mcp-session-id'];
     if (typeof id === 'string') {

@@ -1,0 +1,110 @@
+/**
+ * The 2026-07-28 era over HTTP, beside the 2025 sessions: a request that carries the per-request
+ * `_meta` envelope is served on its own, statelessly, by a fresh server for the agent its key (or
+ * token) names; there is no initialize, no Mcp-Session-Id and no stream to keep. 2025-era requests
+ * (no envelope) keep their sessions in transports.ts.
+ *
+ * The SDK's `createMcpHandler` does the serving (era checks, standard headers, `server/discover`,
+ * 404 with -32601 for unknown methods, as the spec requires); hubgate decides who is calling
+ * before it runs and hands the caller to the factory through the request's pass-through auth.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { type AuthInfo, createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
+import type { Logger } from 'pino';
+import type { Gateway } from '../gateway/gateway.js';
+import { CallRejected } from '../gateway/rejection.js';
+import { createHubgateServer } from '../server.js';
+import type { Caller } from './identify.js';
+import { sendError } from './responses.js';
+
+export interface ModernHttp {
+  /** True for a POST whose body claims the 2026-07-28 era (or a later one). */
+  claims(request: IncomingMessage, body: unknown): Promise<boolean>;
+  /** Serves the request for `caller`; the body is already read. */
+  serve(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: unknown,
+    caller: Caller,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The methods a 2026-era hubgate serves. Any other is answered HTTP 404 with -32601, as the spec
+ * requires, here: hubgate's server takes every method itself (so that each counts against the
+ * agent's rate limit), and an error a handler throws is answered in-band with 200.
+ */
+const SERVED = new Set(['server/discover', 'ping', 'tools/list', 'tools/call']);
+
+/** What rides on the SDK's pass-through auth to the factory: never a key or a token. */
+type CarriedAuth = AuthInfo & { extra: { caller: Caller } };
+
+export function createModernHttp(deps: {
+  gateway: Gateway;
+  logger: Logger;
+  /** Counts a call in flight, so that shutdown gives it its grace; returns its end. */
+  onCallStart: () => () => void;
+}): ModernHttp {
+  const handler = createMcpHandler(
+    (context) => {
+      const caller = (context.authInfo as CarriedAuth | undefined)?.extra?.caller;
+      // The router identified every request before it came here: none arrives without.
+      if (!caller) throw new Error('a 2026-era request reached the MCP handler unidentified');
+      return createHubgateServer(deps.gateway, {
+        agentName: caller.agent,
+        transport: 'http',
+        session: null,
+        ...(caller.principal ? { principal: caller.principal } : {}),
+        onCallStart: deps.onCallStart,
+      });
+    },
+    {
+      legacy: 'reject',
+      onerror: (error) => deps.logger.warn({ err: error }, 'a 2026-era request failed'),
+    },
+  );
+  const node = toNodeHandler(handler, {
+    onerror: (error) => deps.logger.error({ err: error }, 'a 2026-era request could not be served'),
+  });
+
+  return {
+    async claims(request, body) {
+      if (request.method !== 'POST' || body === undefined) return false;
+      // Only the headers matter besides the body, which is passed already parsed.
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === 'string') headers.set(name, value);
+        else if (Array.isArray(value)) headers.set(name, value.join(', '));
+      }
+      const probe = new Request('http://hubgate.invalid/mcp', { method: 'POST', headers });
+      return !(await isLegacyRequest(probe, body));
+    },
+    async serve(request, response, body, caller) {
+      const method = (body as { method?: unknown }).method;
+      if (
+        typeof method === 'string' &&
+        !SERVED.has(method) &&
+        !method.startsWith('notifications/')
+      ) {
+        try {
+          deps.gateway.admit(caller.agent, method);
+        } catch (error) {
+          if (!(error instanceof CallRejected)) throw error;
+          return sendError(response, 429, error.code, error.message);
+        }
+        return sendError(response, 404, -32601, `Method not found: ${method.slice(0, 100)}`);
+      }
+      const carried: CarriedAuth = {
+        token: '',
+        clientId: caller.principal?.client_id ?? '',
+        scopes: [],
+        extra: { caller },
+      };
+      (request as IncomingMessage & { auth?: AuthInfo }).auth = carried;
+      await node(request, response, body);
+    },
+    close: () => handler.close(),
+  };
+}
