@@ -178,6 +178,11 @@ export const FLAGS = {
     commands: HTTP,
     help: 'connections from one address that have made no request yet; past it a new one closes the oldest silent for a second, so sockets that never speak cannot crowd out the ones that do (raise it behind a proxy, where every agent shares an address)',
   },
+  'no-sse': {
+    kind: 'boolean',
+    commands: HTTP,
+    help: 'turn off the deprecated HTTP+SSE transport (`/sse`, `/messages`; kept for hosts that speak only it): those paths answer `404`',
+  },
   'session-idle-timeout': {
     kind: 'seconds',
     min: 1,

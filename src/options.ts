@@ -67,6 +67,8 @@ export interface HttpOptions extends PolicySource {
   maxSessionsPerAgent: number;
   maxConnections: number;
   maxSilentPerAddress: number;
+  /** The deprecated HTTP+SSE transport is served unless this is set. */
+  noSse: boolean;
   sessionIdleMs: number;
   shutdownMs: number;
   defaultCallsPerMinute: number;
@@ -124,8 +126,9 @@ Exit codes: 0 ok, 1 bad usage or configuration, 2 runtime failure.
 `,
   http: `Usage: hubgate http [--config FILE] [--host 127.0.0.1] [--port 8080] [options]
 
-Serves MCP over HTTP for several agents at once: Streamable HTTP at /mcp, the older HTTP+SSE
-transport at /sse and /messages, and /healthz, /readyz and /metrics. Agents authenticate with
+Serves MCP over HTTP for several agents at once: Streamable HTTP at /mcp (2025 sessions and
+2026-07-28 requests alike), the deprecated HTTP+SSE transport at /sse and /messages (--no-sse
+turns it off), and /healthz, /readyz and /metrics. Agents authenticate with
 "Authorization: Bearer <key>"; the config holds the sha256 of each agent's keys (hubgate key).
 Refuses to start when no agent has a key, unless --allow-anonymous names the agent that requests
 without a key act as.
@@ -335,6 +338,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
           maxSessionsPerAgent: flag('max-sessions-per-agent'),
           maxConnections: flag('max-connections'),
           maxSilentPerAddress: flag('max-silent-per-address'),
+          noSse: flag('no-sse'),
           sessionIdleMs: flag('session-idle-timeout'),
           shutdownMs: flag('shutdown-timeout'),
           defaultCallsPerMinute: flag('rate-limit'),

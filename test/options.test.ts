@@ -199,6 +199,7 @@ describe('the flag table', () => {
         maxSessionsPerAgent: 100,
         maxConnections: 2000,
         maxSilentPerAddress: 50,
+        noSse: false,
         sessionIdleMs: 1_800_000,
         shutdownMs: 10_000,
         defaultCallsPerMinute: 300,

@@ -36,6 +36,8 @@ export interface RouterDeps {
   identify(request: IncomingMessage): Promise<Identity>;
   /** The OAuth protected-resource metadata at this path, if any. */
   resourceMetadata(path: string): Record<string, unknown> | undefined;
+  /** False turns off /sse and /messages. */
+  sse?: boolean;
   /** False once shutdown has begun. */
   isReady(): boolean;
   /** False while audit records cannot be written: calls are refused, so not ready. */
@@ -47,8 +49,13 @@ export type Router = (request: IncomingMessage, response: ServerResponse) => Pro
 export function createRouter(deps: RouterDeps): Router {
   const routes: Readonly<Record<string, Route>> = {
     '/mcp': { access: 'agent', methods: { [ANY_METHOD]: deps.transports.streamable } },
-    '/sse': { access: 'agent', methods: { GET: deps.transports.openSse } },
-    '/messages': { access: 'agent', methods: { POST: deps.transports.sseMessage } },
+    // The deprecated HTTP+SSE transport, for hosts that speak only it, unless turned off.
+    ...(deps.sse === false
+      ? {}
+      : {
+          '/sse': { access: 'agent', methods: { GET: deps.transports.openSse } } as Route,
+          '/messages': { access: 'agent', methods: { POST: deps.transports.sseMessage } } as Route,
+        }),
     '/healthz': {
       access: 'probe',
       methods: { GET: (_request, response) => sendJson(response, 200, { status: 'ok' }) },

@@ -38,6 +38,8 @@ export interface HttpServiceOptions {
   maxConnections: number;
   /** Connections from one address that have sent no byte yet, at most. */
   maxSilentPerAddress: number;
+  /** Off: /sse and /messages (the deprecated HTTP+SSE transport) answer 404. */
+  noSse?: boolean;
   /** How long an answer stream may hold bytes its client does not read (MAX_STALL_MS). */
   unreadStallMs?: number;
   /** How OAuth tokens' keys are fetched and cached (tests shorten the cooldown). */
@@ -82,6 +84,7 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     guard: (request) => guardRequest(request, { ...options, port }),
     identify: (request) => identifier.identify(request),
     resourceMetadata: (path) => identifier.resourceMetadata(path),
+    sse: options.noSse !== true,
     isReady: () => ready,
     auditHealthy: () => gateway.auditHealthy(),
   });

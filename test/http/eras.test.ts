@@ -160,3 +160,27 @@ async function modernPost(
   }
   return { status: response.status, json };
 }
+
+describe('--no-sse', () => {
+  it('turns off /sse and /messages (404), and leaves /mcp as it was', async () => {
+    const off = await startService({
+      agents: { reader: { grants: ['repo:library/*=read'] } },
+      options: { noSse: true },
+    });
+    try {
+      const sse = await fetch(`${off.url}/sse`, { headers: authorization(off.keys.reader) });
+      expect(sse.status).toBe(404);
+      const messages = await fetch(`${off.url}/messages?sessionId=x`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authorization(off.keys.reader) },
+        body: '{}',
+      });
+      expect(messages.status).toBe(404);
+      const legacy = await off.connectHttp(off.keys.reader);
+      expect((await callTool(legacy.client, 'get_tag', nginxTag)).isError).toBe(false);
+      await legacy.close();
+    } finally {
+      await off.close();
+    }
+  });
+});
