@@ -178,6 +178,13 @@ export const FLAGS = {
     commands: HTTP,
     help: 'connections from one address that have made no request yet; past it a new one closes the oldest silent for a second, so sockets that never speak cannot crowd out the ones that do (raise it behind a proxy, where every agent shares an address)',
   },
+  'redis-url': {
+    kind: 'string',
+    value: 'URL',
+    env: 'HUBGATE_REDIS_URL',
+    commands: HTTP,
+    help: "Redis (`redis://` or `rediss://`) the replicas of one service share: agents' rate limits hold across them, and a Docker Hub budget one replica finds spent stops the others too; without it each process counts for itself",
+  },
   'no-sse': {
     kind: 'boolean',
     commands: HTTP,

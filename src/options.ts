@@ -69,6 +69,8 @@ export interface HttpOptions extends PolicySource {
   maxSilentPerAddress: number;
   /** The deprecated HTTP+SSE transport is served unless this is set. */
   noSse: boolean;
+  /** Shared state for replicas. */
+  redisUrl?: string;
   sessionIdleMs: number;
   shutdownMs: number;
   defaultCallsPerMinute: number;
@@ -339,6 +341,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
           maxConnections: flag('max-connections'),
           maxSilentPerAddress: flag('max-silent-per-address'),
           noSse: flag('no-sse'),
+          ...redisUrlOf(flag('redis-url'), 'http'),
           sessionIdleMs: flag('session-idle-timeout'),
           shutdownMs: flag('shutdown-timeout'),
           defaultCallsPerMinute: flag('rate-limit'),
@@ -463,4 +466,22 @@ export function parseGrant(flag: string, command: CommandName = 'serve'): Grant 
     throw new UsageError(`--grant "${flag}": the level must be read, write or admin`, command);
   }
   return { resource, access: access as Access };
+}
+
+/** `--redis-url`, when given: a redis:// or rediss:// URL, else a usage error. */
+function redisUrlOf(value: string | undefined, command: CommandName): { redisUrl?: string } {
+  if (value === undefined) return {};
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
+    throw new UsageError(
+      '--redis-url: must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+      command,
+    );
+  }
+  return { redisUrl: value };
 }

@@ -44,9 +44,9 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
   };
 
   /** Every request counts against the agent's rate limit, not only tool calls. */
-  const admit = (method: string) => {
+  const admit = async (method: string) => {
     try {
-      gateway.admit(agentName, method);
+      await gateway.admit(agentName, method);
     } catch (error) {
       if (error instanceof CallRejected)
         throw new ProtocolError(error.code, error.message, error.data);
@@ -54,8 +54,8 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
     }
   };
 
-  server.setRequestHandler('tools/list', () => {
-    admit('tools/list');
+  server.setRequestHandler('tools/list', async () => {
+    await admit('tools/list');
     const tools = gateway.listTools(agentName) as Tool[];
     // 2025-era clients hear of a reload through list_changed and know no cache fields.
     if (!isModern(server.getNegotiatedProtocolVersion())) return { tools };
@@ -68,7 +68,7 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
   // record. This way every call, however malformed, reaches the Gateway and is recorded.
   server.fallbackRequestHandler = async (request, ctx) => {
     if (request.method !== 'tools/call') {
-      admit(request.method);
+      await admit(request.method);
       throw new ProtocolError(
         ProtocolErrorCode.MethodNotFound,
         `Method not found: ${request.method.slice(0, 100)}`,

@@ -7,6 +7,7 @@
 import { ConfigError } from '../config/load.js';
 import { resolveConfig } from '../config/resolve.js';
 import { createGateway, openAuditSink } from '../gateway/gateway.js';
+import { NOTHING_SHARED, openSharedState } from '../gateway/shared-state.js';
 import { anyAgentHasKeys, weakKeysIn } from '../http/keys.js';
 import { HubgateMetrics } from '../http/metrics.js';
 import { createHttpService } from '../http/service.js';
@@ -35,6 +36,10 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
   }
 
   const logger = createLogger(options.logLevel);
+  // Replicas share their rate-limit counts and Hub blocks through it; it must be there at start.
+  const shared = options.redisUrl
+    ? await openSharedState(options.redisUrl, logger)
+    : NOTHING_SHARED;
   // The gauges are read on a scrape, after the service and the gateway below exist.
   const metrics = new HubgateMetrics({
     sessions: (transport) => service.sessions.count(transport),
@@ -46,11 +51,13 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
     observeHubStatus: (status) => metrics.hubResponse(status),
     audit: metrics.countingSink(openAuditSink(config, logger)),
     defaultCallsPerMinute: options.defaultCallsPerMinute,
+    shared,
   });
   const service = createHttpService(options, { gateway, metrics, logger });
 
   const address = await service.listen().catch(async (error: NodeJS.ErrnoException) => {
     await gateway.close();
+    await shared.close();
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
       throw new Error(
         `cannot listen on ${options.host} port ${options.port}: ${
@@ -94,6 +101,7 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
     logger.info({ signal, graceMs: options.shutdownMs }, 'hubgate http stopping');
     await service.shutdown(options.shutdownMs);
     await gateway.close();
+    await shared.close();
     logger.info('hubgate http stopped');
     process.exit(0);
   };

@@ -93,7 +93,7 @@ export async function runCall(
       'Invalid tools/call request: "name" must be a string and "arguments" an object',
     );
   }
-  const admitted = deps.limiter?.take(agentName) ?? { ok: true };
+  const admitted = (await deps.limiter?.take(agentName)) ?? { ok: true };
   if (!admitted.ok) {
     try {
       deps.tally.refused(facts, admitted.retryAfterSeconds);

@@ -20,8 +20,9 @@ import type { ToolEntry } from '../tools/types.js';
 import { visibleTools } from '../tools/visible.js';
 import { VERSION } from '../version.js';
 import { bindingsOf, type CallContext, rateLimited, runCall, type ToolResult } from './call.js';
-import { AgentRateLimiter } from './rate-limit.js';
+import { createAgentRateLimiter } from './rate-limit.js';
 import { RateLimitTally } from './rate-limit-tally.js';
+import type { SharedState } from './shared-state.js';
 
 export interface GatewayOptions {
   logger: Logger;
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   audit?: AuditSink;
   /** Tool calls per minute for agents whose config sets none; without it, no limit (stdio). */
   defaultCallsPerMinute?: number;
+  /** What replicas share (Redis): rate-limit counts and Hub blocks. None: this process alone. */
+  shared?: SharedState;
   /** The config file to reload on reload() and when it changes, and the environment it reads. */
   configFile?: { path: string; env: NodeJS.ProcessEnv };
   /** Tests: a smaller catalog. */
@@ -70,7 +73,7 @@ export interface Gateway {
    * limit too: answering costs memory and CPU even when nothing reaches the Hub. Throws
    * CallRejected when over it.
    */
-  admit(agentName: string, method: string): void;
+  admit(agentName: string, method: string): Promise<void>;
   /** Told after a reload that changed this agent's tool list; returns the unsubscribe. */
   onToolListChanged(agentName: string, listener: () => void): () => void;
   /** Reads the config file again; false when there is none or it is invalid (the old stays). */
@@ -128,15 +131,19 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
         userAgent: options.userAgent ?? `hubgate/${VERSION}`,
         ...(options.observeHubStatus ? { observe: options.observeHubStatus } : {}),
       }),
-      options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs },
+      {
+        ...(options.cacheTtlMs === undefined ? {} : { cacheTtlMs: options.cacheTtlMs }),
+        ...(options.shared?.board ? { board: options.shared.board } : {}),
+      },
     );
   const audit = options.audit ?? openAuditSink(config, logger);
   const { defaultCallsPerMinute } = options;
   const limiter =
     defaultCallsPerMinute === undefined
       ? undefined
-      : new AgentRateLimiter(
+      : createAgentRateLimiter(
           (agent) => store.agent(agent)?.callsPerMinute ?? defaultCallsPerMinute,
+          options.shared?.redis,
         );
   const tally = new RateLimitTally((record) => audit.record(record));
   const toolNames = new Set(byName.keys());
@@ -169,8 +176,8 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
       return tools;
     },
     call: (agentName, name, args, context) => runCall(deps, agentName, name, args, context),
-    admit(agentName, method) {
-      const admitted = limiter?.take(agentName) ?? { ok: true };
+    async admit(agentName, method) {
+      const admitted = (await limiter?.take(agentName)) ?? { ok: true };
       if (!admitted.ok) throw rateLimited(agentName, admitted.retryAfterSeconds, method);
     },
     explain(agentName, toolName, args) {

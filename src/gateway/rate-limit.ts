@@ -1,27 +1,60 @@
 /**
- * Tool calls per minute, per agent, across all its sessions: a token bucket that refills
- * continuously, so a burst up to the limit passes and a steady flood is held to the rate.
+ * Requests per minute, per agent, across all its sessions and, with Redis, across every replica
+ * of the service: rate-limiter-flexible's fixed one-minute windows, counted in Redis when one is
+ * configured and in this process otherwise. A Redis that cannot be reached does not stop the
+ * service: each replica then counts for itself (the library's insurance limiter) until it is back.
  */
+import type { Redis } from 'ioredis';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
-export class AgentRateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; updated: number }>();
+export interface AgentRateLimiter {
+  take(agent: string): Promise<RateDecision>;
+}
 
-  constructor(
-    private readonly perMinute: (agent: string) => number,
-    private readonly now: () => number = Date.now,
-  ) {}
+const WINDOW_SECONDS = 60;
+const KEY_PREFIX = 'hubgate:rate';
 
-  take(agent: string): RateDecision {
-    const limit = this.perMinute(agent);
-    const now = this.now();
-    const bucket = this.buckets.get(agent) ?? { tokens: limit, updated: now };
-    const refilled = Math.min(limit, bucket.tokens + ((now - bucket.updated) * limit) / 60_000);
-    if (refilled >= 1) {
-      this.buckets.set(agent, { tokens: refilled - 1, updated: now });
-      return { ok: true };
+export function createAgentRateLimiter(
+  perMinute: (agent: string) => number,
+  redis?: Redis,
+): AgentRateLimiter {
+  // One limiter per limit: agents may each have their own calls_per_minute.
+  const limiters = new Map<number, RateLimiterAbstract>();
+  const limiterFor = (points: number) => {
+    let limiter = limiters.get(points);
+    if (!limiter) {
+      const options = { points, duration: WINDOW_SECONDS, keyPrefix: `${KEY_PREFIX}:${points}` };
+      limiter = redis
+        ? new RateLimiterRedis({
+            ...options,
+            storeClient: redis,
+            insuranceLimiter: new RateLimiterMemory(options),
+          })
+        : new RateLimiterMemory(options);
+      limiters.set(points, limiter);
     }
-    this.buckets.set(agent, { tokens: refilled, updated: now });
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(((1 - refilled) * 60) / limit)) };
-  }
+    return limiter;
+  };
+
+  return {
+    async take(agent) {
+      try {
+        await limiterFor(perMinute(agent)).consume(agent);
+        return { ok: true };
+      } catch (refused) {
+        if (!(refused instanceof RateLimiterRes)) throw refused;
+        return {
+          ok: false,
+          retryAfterSeconds: Math.max(1, Math.ceil(refused.msBeforeNext / 1000)),
+        };
+      }
+    },
+  };
 }

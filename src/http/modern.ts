@@ -89,7 +89,7 @@ export function createModernHttp(deps: {
         !method.startsWith('notifications/')
       ) {
         try {
-          deps.gateway.admit(caller.agent, method);
+          await deps.gateway.admit(caller.agent, method);
         } catch (error) {
           if (!(error instanceof CallRejected)) throw error;
           return sendError(response, 429, error.code, error.message);

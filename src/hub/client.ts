@@ -7,6 +7,7 @@
  */
 import { secretForms } from '../secrets.js';
 import { type Credential, TokenSource } from './auth.js';
+import type { HubBlockBoard } from './board.js';
 import { DEFAULT_CACHE_MAX_BYTES, ReadCache } from './cache.js';
 import type { HubConnection, HubRequest, HubResponse } from './connection.js';
 import {
@@ -40,6 +41,8 @@ export interface HubClientOptions {
   /** Tries per call, the first included. */
   attempts?: number;
   now?: () => number;
+  /** Where replicas share rate-limit blocks, and this identity's name on it (no secret). */
+  board?: { board: HubBlockBoard; identity: string };
 }
 
 export const DEFAULT_CACHE_TTL_MS = 10_000;
@@ -61,6 +64,7 @@ export class HubClient {
   readonly rateLimit: RateLimitState = {};
   /** After a 429 that said when: no request before this time (ms). */
   private blockedUntil = 0;
+  private readonly board: HubClientOptions['board'];
   /** When the rate-limit figures were last noted (ms). */
   private rateLimitNotedAt = 0;
 
@@ -83,6 +87,7 @@ export class HubClient {
       sizeOf: answerBytes,
     });
     this.attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
+    this.board = options.board;
     this.now = options.now ?? Date.now;
   }
 
@@ -281,7 +286,8 @@ export class HubClient {
       remaining === 0 && resetAt !== undefined
         ? Math.min(resetAt * 1000, this.rateLimitNotedAt + MAX_SELF_IMPOSED_WAIT_MS)
         : 0;
-    return Math.max(spentUntil, this.blockedUntil);
+    const shared = this.board ? this.board.board.until(this.board.identity) : 0;
+    return Math.max(spentUntil, this.blockedUntil, shared);
   }
 
   private finish(request: HubRequest, response: HubResponse, options: HubCallOptions): HubResponse {
@@ -303,6 +309,9 @@ export class HubClient {
       const at = retryAtMs(headers, this.now());
       if (at !== undefined) this.blockedUntil = at;
     }
+    // What this replica now knows, the others learn: a spent budget or a 429's wait.
+    const until = this.blockedUntilMs();
+    if (this.board && until > this.now()) this.board.board.post(this.board.identity, until);
   }
 }
 

@@ -4,8 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Credential } from './auth.js';
+import type { HubBlockBoard } from './board.js';
 import { HubClient, type HubClientOptions } from './client.js';
 import type { HubConnection } from './connection.js';
+
+export type HubClientsOptions = Omit<HubClientOptions, 'board'> & {
+  /** Where replicas share rate-limit blocks (none: this process alone). */
+  board?: HubBlockBoard;
+};
 
 /** A SCIM bearer token and the org it belongs to. */
 export interface ScimIdentity {
@@ -23,9 +29,9 @@ export class HubClients {
 
   constructor(
     readonly connection: HubConnection,
-    private readonly options: HubClientOptions = {},
+    private readonly options: HubClientsOptions = {},
   ) {
-    this.anonymous = new HubClient(connection, undefined, undefined, options);
+    this.anonymous = new HubClient(connection, undefined, undefined, this.optionsFor('anonymous'));
     this.labels.set(this.anonymous, 'anonymous');
   }
 
@@ -40,7 +46,7 @@ export class HubClients {
         this.connection,
         { username: credential.username, secret: credential.secret },
         undefined,
-        this.options,
+        this.optionsFor(key),
       );
     });
     this.byCredential.set(credential, client);
@@ -51,7 +57,7 @@ export class HubClients {
   forScim(credential: ScimIdentity): HubClient {
     const key = `scim\u0000${digest(credential.token)}`;
     return this.cached(key, `scim:${credential.org}`, () => {
-      return new HubClient(this.connection, undefined, credential.token, this.options);
+      return new HubClient(this.connection, undefined, credential.token, this.optionsFor(key));
     });
   }
 
@@ -68,6 +74,12 @@ export class HubClients {
       if (remaining !== undefined) figures.push({ credential, remaining });
     }
     return figures;
+  }
+
+  /** A client's options: the shared ones, and its name on the board (a digest: no secret). */
+  private optionsFor(key: string): HubClientOptions {
+    const { board, ...rest } = this.options;
+    return board ? { ...rest, board: { board, identity: digest(key) } } : rest;
   }
 
   private cached(key: string, label: string, make: () => HubClient): HubClient {

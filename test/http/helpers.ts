@@ -17,6 +17,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { ConfigStore } from '../../src/config/store.js';
 import type { Config } from '../../src/config/types.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import type { SharedState } from '../../src/gateway/shared-state.js';
 import { HubgateMetrics } from '../../src/http/metrics.js';
 import {
   createHttpService,
@@ -162,6 +163,8 @@ export async function serveGateway(
     options?: Partial<ServiceOptions>;
     cacheTtlMs?: number;
     timeoutMs?: number;
+    /** Shared with other replicas (Redis). */
+    shared?: SharedState;
   },
 ): Promise<ServedGateway> {
   const options = serviceOptions(spec.options);
@@ -178,6 +181,7 @@ export async function serveGateway(
     observeHubStatus: (status) => metrics.hubResponse(status),
     audit: metrics.countingSink(spec.audit),
     defaultCallsPerMinute: options.defaultCallsPerMinute,
+    ...(spec.shared ? { shared: spec.shared } : {}),
   });
   const service = createHttpService(options, { gateway, metrics, logger });
   try {
