@@ -7,7 +7,7 @@
 import { ConfigError } from '../config/load.js';
 import { resolveConfig } from '../config/resolve.js';
 import { createGateway, openAuditSink } from '../gateway/gateway.js';
-import { NOTHING_SHARED, openSharedState } from '../gateway/shared-state.js';
+import { NOTHING_SHARED, openSharedState, redactedUrl } from '../gateway/shared-state.js';
 import { anyAgentHasKeys, weakKeysIn } from '../http/keys.js';
 import { HubgateMetrics } from '../http/metrics.js';
 import { createHttpService } from '../http/service.js';
@@ -90,6 +90,7 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
       agents: [...config.agents.keys()],
       hub: gateway.hubUrl,
       audit: config.auditFile ?? 'stderr',
+      shared: options.redisUrl ? redactedUrl(options.redisUrl) : 'none (this process alone)',
     },
     'hubgate http listening',
   );

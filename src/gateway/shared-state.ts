@@ -100,8 +100,8 @@ export async function openSharedState(url: string, logger: Logger): Promise<Shar
   };
 }
 
-/** The URL without its password, for messages. */
-function redactedUrl(url: string): string {
+/** The URL without its password, for messages and the log. */
+export function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

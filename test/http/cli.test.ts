@@ -180,6 +180,41 @@ describe('hubgate http on SIGTERM', () => {
   });
 });
 
+describe('--redis-url', () => {
+  it('refuses to start when the Redis cannot be reached, without showing its password', async () => {
+    const hub = await fakeHub();
+    const config = writeConfig(
+      hub,
+      { reader: { grants: ['repo:library/*=read'] } },
+      { reader: `sha256:${'ab'.repeat(32)}` },
+    );
+    // Port 9 (discard) on loopback: nothing listens there.
+    const url = 'redis://:s3cret-redis-pass@127.0.0.1:9';
+    const refused = await exec(
+      process.execPath,
+      [cli, 'http', '--config', config, '--port', '0', '--redis-url', url],
+      { env: baseEnv, timeout: 15_000, killSignal: 'SIGKILL' },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('cannot reach Redis at redis://:***@127.0.0.1:9');
+    expect(refused.stderr).not.toContain('s3cret-redis-pass');
+  });
+
+  it('refuses a URL that is not redis:// or rediss://', async () => {
+    const refused = await exec(process.execPath, [cli, 'http', '--redis-url', 'http://x'], {
+      env: baseEnv,
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--redis-url: must be a redis:// or rediss:// URL');
+  });
+});
+
 describe('failing closed and --allow-anonymous', () => {
   it('refuses to start when no agent has a key, naming --allow-anonymous', async () => {
     const hub = await fakeHub();
