@@ -16,7 +16,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import { CallRejected } from '../gateway/rejection.js';
 import { createHubgateServer } from '../server.js';
 import type { Caller } from './identify.js';
-import { sendError } from './responses.js';
+import { sendError, sendJson } from './responses.js';
 
 export interface ModernHttp {
   /** True for a POST whose body claims the 2026-07-28 era (or a later one). */
@@ -36,7 +36,14 @@ export interface ModernHttp {
  * requires, here: hubgate's server takes every method itself (so that each counts against the
  * agent's rate limit), and an error a handler throws is answered in-band with 200.
  */
-const SERVED = new Set(['server/discover', 'ping', 'tools/list', 'tools/call']);
+const SERVED = new Set([
+  'server/discover',
+  'ping',
+  'tools/list',
+  'tools/call',
+  // The stream a 2026-era client listens on for list_changed, which the SDK serves.
+  'subscriptions/listen',
+]);
 
 /** What rides on the SDK's pass-through auth to the factory: never a key or a token. */
 type CarriedAuth = AuthInfo & { extra: { caller: Caller } };
@@ -94,7 +101,13 @@ export function createModernHttp(deps: {
           if (!(error instanceof CallRejected)) throw error;
           return sendError(response, 429, error.code, error.message);
         }
-        return sendError(response, 404, -32601, `Method not found: ${method.slice(0, 100)}`);
+        // The answer names the request it answers, as the 2026-07-28 schema requires.
+        const id = (body as { id?: unknown }).id;
+        return sendJson(response, 404, {
+          jsonrpc: '2.0',
+          id: typeof id === 'string' || typeof id === 'number' ? id : null,
+          error: { code: -32601, message: `Method not found: ${method.slice(0, 100)}` },
+        });
       }
       const carried: CarriedAuth = {
         token: '',
