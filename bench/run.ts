@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { coldStart } from './cold-start.js';
 import { type Benchmark, cpuTicks, killChildren, liveChildren, ROOT, type Row } from './common.js';
+import { httpReplicas } from './http-replicas.js';
 import { httpThroughput } from './http-throughput.js';
 import { policyCost } from './policy-cost.js';
 import { resultSize } from './result-size.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: Benchmark[] = [
   coldStart,
   stdioCall,
   httpThroughput,
+  httpReplicas,
   singleFlight,
   toolsListSize,
   resultSize,
