@@ -11,6 +11,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
 import type { Principal, Transport } from './audit/record.js';
+import { elicitingApprover, formValidator } from './elicit.js';
 import type { Gateway } from './gateway/gateway.js';
 import { CallRejected } from './gateway/rejection.js';
 import { VERSION } from './version.js';
@@ -35,12 +36,19 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
   const { agentName } = options;
   const server = new Server(
     { name: 'hubgate', title: 'hubgate: Docker Hub with per-agent policy', version: VERSION },
-    { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { tools: { listChanged: true } },
+      instructions: INSTRUCTIONS,
+      // It checks the answers to hubgate's own approval form only (elicit.ts).
+      jsonSchemaValidator: formValidator,
+    },
   );
   const context = {
     transport: options.transport,
     session: options.session ?? null,
     ...(options.principal ? { principal: options.principal } : {}),
+    // Grants marked approve: ask the client's user, when the client can ask one.
+    approve: elicitingApprover(server),
   };
 
   /** Every request counts against the agent's rate limit, not only tool calls. */

@@ -41,6 +41,8 @@ export interface AuditRecord {
   tools?: Record<string, number>;
   /** For an agent signed in with OAuth: whose token it was (never the token). */
   principal?: Principal;
+  /** For a call a grant wants approved: how a person was asked, what they answered, when. */
+  approval?: { decision: string; via: string; at: string };
 }
 
 /** What is known of a call from its start: who asked, over what, for which tool, with what. */
@@ -56,6 +58,7 @@ export interface CallFacts {
   started: number;
   rawArgs: unknown;
   principal?: Principal;
+  approval?: { decision: string; via: string; at: string };
 }
 
 /** How the call ended. */
@@ -80,6 +83,7 @@ export function auditRecord(facts: CallFacts, outcome: CallOutcome): AuditRecord
     duration_ms: Math.round(performance.now() - facts.started),
     arguments: redactArguments(facts.rawArgs ?? {}),
     ...(facts.principal ? { principal: facts.principal } : {}),
+    ...(facts.approval ? { approval: facts.approval } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { createGateway } from '../gateway/gateway.js';
 import { buildPath } from '../hub/path.js';
 import { createLogger } from '../log.js';
 import { UsageError } from '../options.js';
-import { describeNeed } from '../policy/types.js';
+import { describeNeed, type Grant } from '../policy/types.js';
 
 export function explainCall(
   config: Config,
@@ -34,6 +34,13 @@ export function explainCall(
     `  needs: ${needs.map(describeNeed).join(', ') || '(nothing)'}`,
     `  ${decision.allowed ? 'decided by' : 'reason'}: ${decision.allowed ? decision.grants.map((g) => `${g.resource}=${g.access}`).join(', ') : decision.reason}`,
   ];
+  if (decision.allowed && decision.approval) {
+    lines.push(
+      `  needs approval: a person confirms each call first (${decision.approval
+        .map((grant) => `${grant.resource}=${grant.access} approve: ${describeApproval(grant)}`)
+        .join(', ')})`,
+    );
+  }
   if (decision.allowed) {
     const path = entry.identityParams?.length ? entry.path : buildPath(entry.path, prepared.args);
     lines.push(`  would call: ${entry.method} ${path}`);
@@ -41,4 +48,11 @@ export function explainCall(
       lines.push(`  after confirming with: GET ${buildPath(entry.confirm.path, prepared.args)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function describeApproval(grant: Grant): string {
+  const { approve } = grant;
+  if (!approve || 'always' in approve) return 'always';
+  if ('tools' in approve) return `{ tools: [${approve.tools.join(', ')}] }`;
+  return `{ access: ${approve.access} }`;
 }

@@ -166,7 +166,7 @@ function toConfig(file: ConfigFile, source: string): Config {
   }
   const agents = new Map<string, AgentConfig>();
   for (const [name, value] of Object.entries(file.agents)) {
-    const agent: AgentConfig = { name, grants: value.grants as Grant[], keys: value.keys };
+    const agent: AgentConfig = { name, grants: value.grants.map(grantOf), keys: value.keys };
     if (value.credential) agent.credential = value.credential;
     if (value.scim_credential) agent.scimCredential = value.scim_credential;
     if (value.tools) agent.tools = value.tools;
@@ -203,4 +203,10 @@ function oauthConfig(file: NonNullable<ConfigFile['oauth']>): OAuthConfig {
   };
   if (file.jwks_uri) oauth.jwksUri = file.jwks_uri;
   return oauth;
+}
+
+function grantOf(grant: ConfigFile['agents'][string]['grants'][number]): Grant {
+  const { resource, access, approve } = grant;
+  if (approve === undefined) return { resource, access };
+  return { resource, access, approve: approve === 'always' ? { always: true } : approve };
 }

@@ -10,10 +10,28 @@ const NAME_RULE = 'must be 1-64 letters, digits, ".", "_" or "-", starting with 
 
 const name = z.string().regex(NAME, NAME_RULE);
 
-const grant = z.strictObject({
-  resource: z.string().regex(GRANT_RESOURCE, GRANT_RESOURCE_RULE),
-  access: z.enum(ACCESS_LEVELS, { error: 'must be read, write or admin' }),
-});
+const accessLevel = z.enum(ACCESS_LEVELS, { error: 'must be read, write or admin' });
+
+/** `approve: always`, `approve: { tools: [...] }` or `approve: { access: admin }`. */
+const approval = (toolName: z.ZodType<string>) =>
+  z.union(
+    [
+      z.literal('always'),
+      z.strictObject({ tools: z.array(toolName).min(1, 'must list at least one tool') }),
+      z.strictObject({ access: accessLevel }),
+    ],
+    {
+      error:
+        'must be always, { tools: [TOOL, ...] } or { access: LEVEL } (calls at that level or above)',
+    },
+  );
+
+const grantSchema = (toolName: z.ZodType<string>) =>
+  z.strictObject({
+    resource: z.string().regex(GRANT_RESOURCE, GRANT_RESOURCE_RULE),
+    access: accessLevel,
+    approve: approval(toolName).optional(),
+  });
 
 const credential = z
   .strictObject({
@@ -125,7 +143,7 @@ const agentSchema = (toolName: z.ZodType<string>) =>
           ),
       )
       .default([]),
-    grants: z.array(grant).default([]),
+    grants: z.array(grantSchema(toolName)).default([]),
     tools: z
       .strictObject({
         allow: z.array(toolName).optional(),

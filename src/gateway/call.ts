@@ -24,6 +24,7 @@ import { confirmationRefusal } from '../tools/features.js';
 import { type Bindings, prepareCall } from '../tools/prepare.js';
 import { resultText, shapeResult } from '../tools/result.js';
 import type { ToolEntry } from '../tools/types.js';
+import type { Approver } from './approval.js';
 import type { AgentRateLimiter } from './rate-limit.js';
 import type { RateLimitTally } from './rate-limit-tally.js';
 import { CallRejected, INVALID_PARAMS, RATE_LIMITED } from './rejection.js';
@@ -34,6 +35,8 @@ export interface CallContext {
   session: string | null;
   /** The OAuth token's subject and client, when the agent signed in with one. */
   principal?: Principal;
+  /** Asks a person to approve a call (elicitation); none: no one can be asked. */
+  approve?: Approver;
   signal?: AbortSignal;
 }
 
@@ -142,6 +145,23 @@ export async function runCall(
           `DOCKER_HUB_TOKEN when running without one. ${NOTHING_SENT}`,
       );
     }
+    if (decision.approval) {
+      const grants = decision.approval.map((grant) => `${grant.resource} (${grant.access})`);
+      const answer = context.approve
+        ? await context.approve({
+            agent: agent.name,
+            tool: entry.name,
+            resources,
+            arguments: args,
+            grants,
+          })
+        : { decision: 'unavailable' as const, via: 'none' as const, at: new Date().toISOString() };
+      facts.approval = answer;
+      if (answer.decision !== 'accept') {
+        deny(`approval ${answer.decision} (required by ${grants.join(', ')})`);
+        return failure(approvalRefusal(entry.name, resources, grants, answer.decision));
+      }
+    }
     if (deps.audit.reserve) {
       // Nothing reaches the Hub without its record: the intent is written first, or the call
       // is refused.
@@ -219,4 +239,23 @@ function scrub(deps: PipelineDeps, text: string): string {
 
 function failure(text: string): ToolResult {
   return { isError: true, content: [{ type: 'text', text }] };
+}
+
+/** What the agent is told when a call that needs a person's yes did not get it. */
+function approvalRefusal(
+  tool: string,
+  resources: readonly string[],
+  grants: readonly string[],
+  decision: string,
+): string {
+  const what = `${tool} on ${resources.join(', ')}`;
+  const why =
+    decision === 'unavailable'
+      ? `it needs a person's approval (grant ${grants.join(', ')}), and this client cannot ask one: ` +
+        'it declared no elicitation capability. Use a client that asks its user (form ' +
+        'elicitation), or ask the operator about the grant'
+      : decision === 'timeout'
+        ? `it needs a person's approval (grant ${grants.join(', ')}), and none came in time`
+        : `the person asked to approve it answered ${decision === 'decline' ? 'no' : 'nothing (cancelled)'}`;
+  return `Refused by hubgate: ${what}: ${why}. ${NOTHING_SENT}`;
 }

@@ -7,6 +7,7 @@ import {
   ACCESS_LEVELS,
   type Access,
   type AgentPolicy,
+  type Approval,
   type Decision,
   describeNeed,
   type Grant,
@@ -84,9 +85,19 @@ export function authorize(agent: AgentPolicy, tool: string, needs: ResourceNeed[
       reason: `agent "${agent.name}" has no grant for ${what} (needed by ${tool})`,
     };
   }
+  const approval = grants.filter((grant) => grant.approve && asks(grant.approve, tool, needs));
   return {
     allowed: true,
     grants,
     reason: `granted by ${grants.map((grant) => `${grant.resource} (${grant.access})`).join(', ')}`,
+    ...(approval.length > 0 ? { approval } : {}),
   };
+}
+
+/** Whether a grant's approval rule covers this call. */
+function asks(approve: Approval, tool: string, needs: ResourceNeed[]): boolean {
+  if ('always' in approve) return true;
+  if ('tools' in approve) return approve.tools.includes(tool);
+  const level = ACCESS_LEVELS.indexOf(approve.access);
+  return needs.some((need) => ACCESS_LEVELS.indexOf(need.access) >= level);
 }

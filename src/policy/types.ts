@@ -2,10 +2,17 @@
 export const ACCESS_LEVELS = ['read', 'write', 'admin'] as const;
 export type Access = (typeof ACCESS_LEVELS)[number];
 
-/** One grant: a resource glob (`repo:myorg/app-*`) at a level. */
+/**
+ * When a person must confirm a call a grant allows: every call, calls of these tools, or calls at
+ * this level or above.
+ */
+export type Approval = { always: true } | { tools: readonly string[] } | { access: Access };
+
+/** One grant: a resource glob (`repo:myorg/app-*`) at a level, perhaps only with a person's yes. */
 export interface Grant {
   resource: string;
   access: Access;
+  approve?: Approval;
 }
 
 /** Narrowing by tool name: only `allow`ed tools (when given), never `deny`ed ones. */
@@ -39,7 +46,8 @@ export function describeNeed(need: ResourceNeed): string {
 
 /** `reason` names the grants that allowed, or what was missing. */
 export type Decision =
-  | { allowed: true; grants: Grant[]; reason: string }
+  /** `approval`: the deciding grants that want a person to confirm this call first. */
+  | { allowed: true; grants: Grant[]; reason: string; approval?: Grant[] }
   | { allowed: false; missing: ResourceNeed[]; reason: string };
 
 /** What a grant's resource may be: the kinds of CATALOG.md, lowercase, `*` within a segment. */

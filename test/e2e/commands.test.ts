@@ -242,6 +242,54 @@ describe('hubgate explain', () => {
   });
 });
 
+describe('hubgate explain, for a grant that wants approval', () => {
+  it('says that a person confirms each such call, and which rule asks', async () => {
+    const approving = file(
+      'hubgate-approve.yaml',
+      `agents:
+  careful:
+    grants:
+      - { resource: "repo:myorg/*", access: admin, approve: { access: admin } }
+`,
+    );
+    const admin = await hubgate([
+      'explain',
+      '--config',
+      approving,
+      '--tool',
+      'update_immutable_tags',
+      '--args',
+      '{"namespace":"myorg","repository":"app","immutable_tags":true,"immutable_tags_rules":["release"]}',
+    ]);
+    expect(admin.stdout).toContain(
+      '  needs approval: a person confirms each call first (repo:myorg/*=admin approve: { access: admin })',
+    );
+    const read = await hubgate([
+      'explain',
+      '--config',
+      approving,
+      '--tool',
+      'get_repository',
+      '--args',
+      '{"namespace":"myorg","repository":"app"}',
+    ]);
+    expect(read.stdout).toMatch(/^allow: get_repository/);
+    expect(read.stdout).not.toContain('needs approval');
+    const bad = await hubgate([
+      'check',
+      '--config',
+      file(
+        'hubgate-approve-bad.yaml',
+        'agents:\n  x:\n    grants: [{ resource: "repo:a/b", access: read, approve: sometimes }]\n',
+      ),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'agents.x.grants[0].approve: must be always, { tools: [TOOL, ...] } or { access: LEVEL }',
+    );
+  });
+});
+
 describe('hubgate explain --token-claims', () => {
   const oauthPolicy = file(
     'hubgate-oauth.yaml',

@@ -34,6 +34,8 @@ export interface AgentSpec {
   callsPerMinute?: number;
   /** False: the agent has no key (only --allow-anonymous reaches it). Default true. */
   key?: boolean;
+  /** Every grant's `approve:` (YAML), e.g. `always` or `{ access: admin }`. */
+  approve?: string;
 }
 
 /** The Docker Hub identities agents may call as, all seeded in the fake Hub. */
@@ -86,7 +88,8 @@ export function configYaml(
     lines.push(`    keys: [${hash ? `"${hash}"` : ''}]`);
     const grants = (spec.grants ?? []).map((grant) => {
       const at = grant.lastIndexOf('=');
-      return `{ resource: "${grant.slice(0, at)}", access: ${grant.slice(at + 1)} }`;
+      const approve = spec.approve ? `, approve: ${spec.approve}` : '';
+      return `{ resource: "${grant.slice(0, at)}", access: ${grant.slice(at + 1)}${approve} }`;
     });
     lines.push(`    grants: [${grants.join(', ')}]`);
     if (spec.callsPerMinute !== undefined) {
