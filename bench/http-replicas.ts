@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { SEED, startFakeHub } from '../test/fake-hub/index.js';
+import { modernBody, modernHeaders } from '../test/helpers/modern-request.js';
 import { startRedis } from '../test/helpers/redis.js';
 import {
   type Benchmark,
@@ -69,27 +70,10 @@ async function modernCall(pool: Pool, key: string, repository: string, tag: stri
   const response = await pool.request({
     path: '/mcp',
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': 'get_tag',
-      authorization: `Bearer ${key}`,
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'tools/call',
-      params: {
-        name: 'get_tag',
-        arguments: { namespace: 'library', repository, tag },
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '0' },
-          'io.modelcontextprotocol/clientCapabilities': {},
-        },
-      },
+    headers: { ...modernHeaders('tools/call', 'get_tag'), authorization: `Bearer ${key}` },
+    body: modernBody('tools/call', {
+      name: 'get_tag',
+      arguments: { namespace: 'library', repository, tag },
     }),
   });
   const text = await response.body.text();

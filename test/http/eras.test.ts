@@ -9,6 +9,7 @@ import {
   StreamableHTTPClientTransport as ModernHttp,
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { modernAnswer, modernBody, modernHeaders } from '../helpers/modern-request.js';
 import { authorization, callTool, type ServiceHarness, startService } from './helpers.js';
 
 let h: ServiceHarness;
@@ -125,36 +126,13 @@ async function modernPost(
 ) {
   const response = await fetch(`${h.url}/mcp`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': method,
-      ...authorization(key),
-      ...headers,
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '0' },
-          'io.modelcontextprotocol/clientCapabilities': {},
-        },
-      },
-    }),
+    headers: { ...modernHeaders(method), ...authorization(key), ...headers },
+    body: modernBody(method, params),
   });
   const text = await response.text();
   let json: unknown;
   try {
-    json = JSON.parse(
-      text.startsWith('event:') || text.startsWith('data:')
-        ? (/data: (.*)/.exec(text)?.[1] ?? '')
-        : text,
-    );
+    json = modernAnswer(text);
   } catch {
     json = text;
   }

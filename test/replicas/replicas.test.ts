@@ -12,6 +12,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { openSharedState, type SharedState } from '../../src/gateway/shared-state.js';
 import { toolNames } from '../../src/tools/index.js';
 import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
+import { modernAnswer, modernBody, modernHeaders } from '../helpers/modern-request.js';
 import { type RedisHarness, startRedis } from '../helpers/redis.js';
 import { CREDENTIAL_ENV, configYaml, type ServedGateway, serveGateway } from '../http/helpers.js';
 
@@ -70,32 +71,13 @@ beforeEach(() => {
 async function call(url: string, bearer: string, tag: string) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': 'get_tag',
-      authorization: `Bearer ${bearer}`,
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'tools/call',
-      params: {
-        name: 'get_tag',
-        arguments: { namespace: 'library', repository: 'nginx', tag },
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientInfo': { name: 'replicas', version: '0' },
-          'io.modelcontextprotocol/clientCapabilities': {},
-        },
-      },
+    headers: { ...modernHeaders('tools/call', 'get_tag'), authorization: `Bearer ${bearer}` },
+    body: modernBody('tools/call', {
+      name: 'get_tag',
+      arguments: { namespace: 'library', repository: 'nginx', tag },
     }),
   });
-  const text = await response.text();
-  const line = text.startsWith('{') ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? text);
-  return JSON.parse(line) as {
+  return modernAnswer(await response.text()) as {
     result?: { isError?: boolean; content: { text: string }[] };
     error?: { code: number; message: string };
   };
@@ -135,25 +117,8 @@ describe('two replicas sharing one Redis', () => {
     for (const replica of replicas) {
       const response = await fetch(replica.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2026-07-28',
-          'mcp-method': 'tools/list',
-          authorization: `Bearer ${spenderKey.key}`,
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'tools/list',
-          params: {
-            _meta: {
-              'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-              'io.modelcontextprotocol/clientInfo': { name: 'replicas', version: '0' },
-              'io.modelcontextprotocol/clientCapabilities': {},
-            },
-          },
-        }),
+        headers: { ...modernHeaders('tools/list'), authorization: `Bearer ${spenderKey.key}` },
+        body: modernBody('tools/list'),
       });
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('"get_tag"');

@@ -1,0 +1,11 @@
+/** Loopback helpers the tests and benchmarks share. */
+import { createServer } from 'node:net';
+
+/** A port free on 127.0.0.1 now (for servers that must be told theirs before they start). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
