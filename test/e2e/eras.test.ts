@@ -14,6 +14,7 @@ import { Client as ModernClient } from '@modelcontextprotocol/client';
 import { StdioClientTransport as ModernStdio } from '@modelcontextprotocol/client/stdio';
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as LegacyStdio } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeHub, SEED, startFakeHub } from '../fake-hub/index.js';
 import { readAuditFile } from '../helpers/audit-file.js';
@@ -122,5 +123,58 @@ describe('both protocol eras over stdio, one binary', () => {
       ]).flat(),
     );
     expect(new Set(records.map((record) => record.transport))).toEqual(new Set(['stdio']));
+  });
+});
+
+describe('approval over stdio', () => {
+  it("asks the host's user before a call an approve: grant allows, and sends it only on yes", async () => {
+    const approving = join(dir, 'hubgate-approve.yaml');
+    writeFileSync(
+      approving,
+      `credentials:
+  me: { username: alice, secret: "\${ALICE_PAT}" }
+agents:
+  careful:
+    credential: me
+    grants: [{ resource: "repo:library/*", access: read, approve: always }]
+`,
+    );
+    const answers = [true, false];
+    const asked: string[] = [];
+    const client = new LegacyClient(
+      { name: 'approver', version: '0' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(String(request.params.message));
+      return { action: 'accept', content: { approve: answers.shift() ?? false } };
+    });
+    await client.connect(
+      new LegacyStdio({
+        ...serverParams(),
+        args: [cli, '--config', approving, '--hub-url', hub.url],
+      }),
+    );
+    try {
+      hub.clearRequests();
+      const yes = (await client.callTool({
+        name: 'get_tag',
+        arguments: { namespace: 'library', repository: 'nginx', tag: '1.0' },
+      })) as { isError?: boolean };
+      expect(yes.isError ?? false).toBe(false);
+      const no = (await client.callTool({
+        name: 'get_tag',
+        arguments: { namespace: 'library', repository: 'nginx', tag: '1.1' },
+      })) as { isError?: boolean; content: { text: string }[] };
+      expect(no.isError).toBe(true);
+      expect(no.content[0]?.text).toMatch(/the person asked to approve it answered no/);
+    } finally {
+      await client.close();
+    }
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toContain('"tag": "1.1"');
+    expect(hub.apiRequests().map((request) => request.path)).toEqual([
+      '/v2/namespaces/library/repositories/nginx/tags/1.0',
+    ]);
   });
 });
