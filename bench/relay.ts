@@ -1,30 +1,23 @@
 /**
  * The floor for a stdio server that forwards a call to the Hub: a relay that reads one JSON line
- * `{"id", "path", "token"}` from stdin, makes that GET with undici (as hubgate does: a keep-alive
- * pool, the answer read and parsed), and writes `{"id", "result"}` back. No protocol, no policy,
+ * `{"id", "path", "token"}` from stdin, makes that GET as the direct baseline does (directGet: a
+ * keep-alive undici pool, the answer read and parsed), and writes `{"id", "result"}` back. No protocol, no policy,
  * no audit: whatever hubgate costs above this is its own.
  *
  * Usage: node build/bench/relay.js HUB_URL
  */
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { DIRECT_USER_AGENT } from './common.js';
+import { directGet } from './common.js';
 
 const pool = new Pool(process.argv[2] as string, { connections: 1, keepAliveTimeout: 30_000 });
 const lines = createInterface({ input: process.stdin });
 lines.on('line', async (line) => {
   const { id, path, token } = JSON.parse(line) as { id: number; path: string; token: string };
-  const response = await pool.request({
-    path,
-    method: 'GET',
-    // Counted as the direct client's: the Hub process counts only hubgate's requests.
-    headers: {
-      accept: 'application/json',
-      authorization: `Bearer ${token}`,
-      'user-agent': DIRECT_USER_AGENT,
-    },
-  });
-  const result = JSON.parse(await response.body.text()) as unknown;
+  // An answer either way, so that the benchmark waiting on it never hangs.
+  const result = await directGet(pool, path, token).catch((error: Error) => ({
+    error: error.message,
+  }));
   process.stdout.write(`${JSON.stringify({ id, result })}\n`);
 });
 lines.on('close', () => {
