@@ -5,69 +5,35 @@
  * ones shown, since the form asks nothing but yes or no.
  *
  * An in-band answer is not proof of a human: a client can answer its own elicitation (SECURITY.md
- * says so). A client that declared no elicitation capability (and every 2026-07-28 client, until
- * its multi-round-trip answer is served) gets a refusal that says approval is required.
+ * says so). A client that declared no elicitation capability gets a refusal that says approval
+ * is required. 2026-07-28 clients are asked by approval/round-trip.ts instead.
  */
 import type {
   JsonSchemaValidatorResult,
   jsonSchemaValidator,
   Server,
 } from '@modelcontextprotocol/server';
-import type {
-  ApprovalAnswer,
-  ApprovalDecision,
-  ApprovalRequest,
-  Approver,
-} from './gateway/approval.js';
+import { APPROVAL_FORM, approvalMessage, formDecision } from './approval/form.js';
+import { type Approver, answered } from './gateway/approval.js';
 
 /** How long a person has to answer before the call is refused. */
 export const APPROVAL_TIMEOUT_MS = 120_000;
 
-const FORM = {
-  type: 'object' as const,
-  properties: {
-    approve: {
-      type: 'boolean' as const,
-      title: 'Approve this call',
-      description: 'Yes sends exactly this call to Docker Hub; no refuses it and sends nothing.',
-    },
-  },
-  required: ['approve'],
-};
-
-/** The elicitation approver of one session's server. */
+/** The elicitation approver of one 2025-era session's server. */
 export function elicitingApprover(server: Server, timeoutMs = APPROVAL_TIMEOUT_MS): Approver {
   return async (request) => {
-    const answered = (decision: ApprovalDecision, via: ApprovalAnswer['via'] = 'elicitation') => ({
-      decision,
-      via,
-      at: new Date().toISOString(),
-    });
     if (!server.getClientCapabilities()?.elicitation) return answered('unavailable', 'none');
     try {
       const result = await server.elicitInput(
-        { mode: 'form', message: approvalMessage(request), requestedSchema: FORM },
+        { mode: 'form', message: approvalMessage(request), requestedSchema: APPROVAL_FORM },
         { timeout: timeoutMs },
       );
-      if (result.action === 'accept') {
-        return answered(result.content?.approve === true ? 'accept' : 'decline');
-      }
-      return answered(result.action === 'decline' ? 'decline' : 'cancel');
+      return answered(formDecision(result) ?? 'cancel', 'elicitation');
     } catch (error) {
       const timedOut = /timed? ?out/i.test((error as Error).message ?? '');
-      return answered(timedOut ? 'timeout' : 'cancel');
+      return answered(timedOut ? 'timeout' : 'cancel', 'elicitation');
     }
   };
-}
-
-export function approvalMessage(request: ApprovalRequest): string {
-  const args = JSON.stringify(request.arguments, null, 2);
-  return [
-    `Agent "${request.agent}" asks to call ${request.tool} on Docker Hub.`,
-    `Resources: ${request.resources.join(', ')}`,
-    `Arguments:\n${args.length > 4_000 ? `${args.slice(0, 4_000)}…` : args}`,
-    `Approval is required by the grant ${request.grants.join(', ')}.`,
-  ].join('\n');
 }
 
 /**

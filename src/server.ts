@@ -10,6 +10,7 @@
 
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
+import type { RoundTripMaterial } from './approval/round-trip.js';
 import type { Principal, Transport } from './audit/record.js';
 import { elicitingApprover, formValidator } from './elicit.js';
 import type { Gateway } from './gateway/gateway.js';
@@ -47,9 +48,10 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
     transport: options.transport,
     session: options.session ?? null,
     ...(options.principal ? { principal: options.principal } : {}),
-    // Grants marked approve: ask the client's user, when the client can ask one.
-    approve: elicitingApprover(server),
   };
+  // Grants marked approve: ask the client's user, when the client can ask one: by elicitation
+  // in a 2025-era session, by answering input_required over 2026-07-28.
+  const askInSession = elicitingApprover(server);
 
   /** Every request counts against the agent's rate limit, not only tool calls. */
   const admit = async (method: string) => {
@@ -85,10 +87,22 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
     const params = (request.params ?? {}) as { name?: unknown; arguments?: unknown };
     const callEnded = options.onCallStart?.();
     try {
-      return (await gateway.call(agentName, params.name, params.arguments, {
+      const approve = isModern(server.getNegotiatedProtocolVersion())
+        ? gateway.approvals.roundTrip({
+            inputResponses: ctx.mcpReq.inputResponses,
+            requestState: ctx.mcpReq.requestState(),
+            clientCapabilities: (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[
+              'io.modelcontextprotocol/clientCapabilities'
+            ] as RoundTripMaterial['clientCapabilities'],
+          })
+        : askInSession;
+      const result = await gateway.call(agentName, params.name, params.arguments, {
         ...context,
+        approve,
         signal: ctx.mcpReq.signal,
-      })) as CallToolResult;
+      });
+      // The SDK passes an input_required result through to a 2026-07-28 client as it is.
+      return (result.ask ?? result) as CallToolResult;
     } catch (error) {
       if (error instanceof CallRejected)
         throw new ProtocolError(error.code, error.message, error.data);

@@ -42,7 +42,16 @@ export interface AuditRecord {
   /** For an agent signed in with OAuth: whose token it was (never the token). */
   principal?: Principal;
   /** For a call a grant wants approved: how a person was asked, what they answered, when. */
-  approval?: { decision: string; via: string; at: string };
+  approval?: ApprovalRecord;
+}
+
+/** How a call's approval went; `id` names the question (or operator approval), `by` the operator. */
+export interface ApprovalRecord {
+  decision: string;
+  via: string;
+  at: string;
+  id?: string;
+  by?: string;
 }
 
 /** What is known of a call from its start: who asked, over what, for which tool, with what. */
@@ -58,7 +67,7 @@ export interface CallFacts {
   started: number;
   rawArgs: unknown;
   principal?: Principal;
-  approval?: { decision: string; via: string; at: string };
+  approval?: ApprovalRecord;
 }
 
 /** How the call ended. */

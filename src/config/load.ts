@@ -171,6 +171,7 @@ function toConfig(file: ConfigFile, source: string): Config {
     if (value.scim_credential) agent.scimCredential = value.scim_credential;
     if (value.tools) agent.tools = value.tools;
     if (value.rate_limit) agent.callsPerMinute = value.rate_limit.calls_per_minute;
+    if (value.approve_via === 'operator') agent.approveVia = 'operator';
     agents.set(name, agent);
   }
   const names = [...agents.keys()];
@@ -181,6 +182,15 @@ function toConfig(file: ConfigFile, source: string): Config {
   // Relative to the config file, not to wherever the host started hubgate (Claude Desktop: `/`).
   if (file.audit?.file) config.auditFile = resolve(dirname(source), file.audit.file);
   if (file.oauth) config.oauth = oauthConfig(file.oauth);
+  if (file.approvals) {
+    const { key, expires_seconds, operator_expires_seconds, operators } = file.approvals;
+    config.approvals = {
+      ...(key === undefined ? {} : { key }),
+      expiresSeconds: expires_seconds,
+      operatorExpiresSeconds: operator_expires_seconds,
+      operators,
+    };
+  }
   return config;
 }
 

@@ -128,22 +128,47 @@ const oauthSchema = z.strictObject({
     .min(1, 'must map tokens to at least one agent'),
 });
 
+const seconds = (min: number, max: number, fallback: number) =>
+  z
+    .number()
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`)
+    .default(fallback);
+
+const keyHash = z
+  .string()
+  .regex(
+    /^sha256:[0-9a-f]{64}$/,
+    'must be "sha256:" and 64 lowercase hex digits (`hubgate key` makes one)',
+  );
+
+/** How approvals are kept: the sealing key, how long a question waits, who may decide. */
+const approvalsSchema = z.strictObject({
+  key: z
+    .string()
+    .min(
+      32,
+      'must be at least 32 characters: set it from a variable, e.g. `openssl rand -base64 32`',
+    )
+    .optional(),
+  expires_seconds: seconds(1, 3600, 300),
+  operator_expires_seconds: seconds(60, 7 * 24 * 3600, 3600),
+  operators: z.array(z.strictObject({ name, key: keyHash })).default([]),
+});
+
 /** The names `tools.allow` and `tools.deny` may list: the catalog's, passed in by the caller. */
 const agentSchema = (toolName: z.ZodType<string>) =>
   z.strictObject({
     credential: name.optional(),
     scim_credential: name.optional(),
-    keys: z
-      .array(
-        z
-          .string()
-          .regex(
-            /^sha256:[0-9a-f]{64}$/,
-            'must be "sha256:" and 64 lowercase hex digits (`hubgate key` makes one)',
-          ),
-      )
-      .default([]),
+    keys: z.array(keyHash).default([]),
     grants: z.array(grantSchema(toolName)).default([]),
+    approve_via: z
+      .enum(['client', 'operator'], {
+        error: "must be client (the agent's user answers) or operator (`hubgate approve ID`)",
+      })
+      .default('client'),
     tools: z
       .strictObject({
         allow: z.array(toolName).optional(),
@@ -192,6 +217,7 @@ function buildSchema(toolNames: ReadonlySet<string>) {
       default_agent: name.optional(),
       audit: z.strictObject({ file: z.string().min(1, 'must not be empty').optional() }).optional(),
       oauth: oauthSchema.optional(),
+      approvals: approvalsSchema.optional(),
     })
     .superRefine((config, context) => {
       const seenKeys = new Map<string, string>();
@@ -231,6 +257,17 @@ function buildSchema(toolNames: ReadonlySet<string>) {
           seenKeys.set(key, agentName);
         });
       }
+      // An agent that held an operator's key could approve its own calls.
+      config.approvals?.operators.forEach((operator, index) => {
+        const owner = seenKeys.get(operator.key);
+        if (owner) {
+          context.addIssue({
+            code: 'custom',
+            path: ['approvals', 'operators', index, 'key'],
+            message: `is also agent "${owner}"'s key: an operator's key must be its own`,
+          });
+        }
+      });
       config.oauth?.agents.forEach((rule, index) => {
         if (!Object.hasOwn(config.agents, rule.agent)) {
           context.addIssue({

@@ -28,6 +28,18 @@ export interface AgentConfig extends AgentPolicy {
   keys: string[];
   /** The HTTP service's limit on this agent's tool calls; the service's default otherwise. */
   callsPerMinute?: number;
+  /** Who approves its calls that a grant marks `approve:`: its client's user unless `operator`. */
+  approveVia?: 'operator';
+}
+
+/** How approvals are sealed, how long they wait, and who may decide them out of band. */
+export interface ApprovalsConfig {
+  /** Seals 2026-07-28 pending calls; the same on every replica. None: a key per process. */
+  key?: string;
+  expiresSeconds: number;
+  operatorExpiresSeconds: number;
+  /** Who may decide through the operator endpoint: a name and the `sha256:` of its key. */
+  operators: readonly { name: string; key: string }[];
 }
 
 /** One mapping rule: a token whose claims match every condition acts as `agent`. */
@@ -61,6 +73,7 @@ export interface Config {
   auditFile?: string;
   /** Agents may also sign in with OAuth access tokens (HTTP service). */
   oauth?: OAuthConfig;
+  approvals?: ApprovalsConfig;
   /** What a lenient load let pass (an unset variable), for `hubgate check` to show. */
   warnings?: string[];
 }

@@ -24,7 +24,7 @@ import { confirmationRefusal } from '../tools/features.js';
 import { type Bindings, prepareCall } from '../tools/prepare.js';
 import { resultText, shapeResult } from '../tools/result.js';
 import type { ToolEntry } from '../tools/types.js';
-import type { Approver } from './approval.js';
+import { type ApprovalAnswer, type Approver, type AskResult, callDigest } from './approval.js';
 import type { AgentRateLimiter } from './rate-limit.js';
 import type { RateLimitTally } from './rate-limit-tally.js';
 import { CallRejected, INVALID_PARAMS, RATE_LIMITED } from './rejection.js';
@@ -35,7 +35,7 @@ export interface CallContext {
   session: string | null;
   /** The OAuth token's subject and client, when the agent signed in with one. */
   principal?: Principal;
-  /** Asks a person to approve a call (elicitation); none: no one can be asked. */
+  /** Asks the client's user to approve a call; none: no one can be asked in this session. */
   approve?: Approver;
   signal?: AbortSignal;
 }
@@ -45,6 +45,11 @@ export interface ToolResult {
   [key: string]: unknown;
   content: [{ type: 'text'; text: string }];
   isError?: true;
+  /**
+   * For a call asked about over 2026-07-28: the `input_required` answer the adapter sends
+   * instead of this result (which says the same in words, for anything else).
+   */
+  ask?: AskResult;
 }
 
 export interface PipelineDeps {
@@ -56,6 +61,8 @@ export interface PipelineDeps {
   limiter?: AgentRateLimiter;
   /** Where rate-limited calls are recorded: bursts collapse into one record with a count. */
   tally: RateLimitTally;
+  /** Asks an operator, for agents marked `approve_via: operator`. */
+  operatorApprover?: Approver;
 }
 
 const NOTHING_SENT = 'Nothing was sent to Docker Hub.';
@@ -147,19 +154,25 @@ export async function runCall(
     }
     if (decision.approval) {
       const grants = decision.approval.map((grant) => `${grant.resource} (${grant.access})`);
-      const answer = context.approve
-        ? await context.approve({
+      const approver = agent.approveVia === 'operator' ? deps.operatorApprover : context.approve;
+      const answer: ApprovalAnswer = approver
+        ? await approver({
             agent: agent.name,
+            ...(context.principal ? { principal: context.principal } : {}),
             tool: entry.name,
             resources,
             arguments: args,
             grants,
+            digest: callDigest(entry.name, args),
           })
-        : { decision: 'unavailable' as const, via: 'none' as const, at: new Date().toISOString() };
-      facts.approval = answer;
+        : { decision: 'unavailable', via: 'none', at: new Date().toISOString() };
+      const { ask, ...approval } = answer;
+      facts.approval = approval;
       if (answer.decision !== 'accept') {
         deny(`approval ${answer.decision} (required by ${grants.join(', ')})`);
-        return failure(approvalRefusal(entry.name, resources, grants, answer.decision));
+        const refusal = failure(approvalRefusal(entry.name, resources, grants, answer));
+        // Asked over 2026-07-28: the question is the answer; the retry carries the person's.
+        return ask ? { ...refusal, ask } : refusal;
       }
     }
     if (deps.audit.reserve) {
@@ -246,16 +259,31 @@ function approvalRefusal(
   tool: string,
   resources: readonly string[],
   grants: readonly string[],
-  decision: string,
+  answer: ApprovalAnswer,
 ): string {
   const what = `${tool} on ${resources.join(', ')}`;
-  const why =
-    decision === 'unavailable'
-      ? `it needs a person's approval (grant ${grants.join(', ')}), and this client cannot ask one: ` +
-        'it declared no elicitation capability. Use a client that asks its user (form ' +
-        'elicitation), or ask the operator about the grant'
-      : decision === 'timeout'
-        ? `it needs a person's approval (grant ${grants.join(', ')}), and none came in time`
-        : `the person asked to approve it answered ${decision === 'decline' ? 'no' : 'nothing (cancelled)'}`;
-  return `Refused by hubgate: ${what}: ${why}. ${NOTHING_SENT}`;
+  const needs = `it needs a person's approval (grant ${grants.join(', ')})`;
+  const why: Record<ApprovalAnswer['decision'], string> = {
+    accept: '',
+    unavailable:
+      `${needs}, and this client cannot ask one: it declared no elicitation capability. Use a ` +
+      'client that asks its user (form elicitation), or ask the operator to approve it out of ' +
+      'band (approve_via: operator)',
+    timeout: `${needs}, and none came in time`,
+    decline:
+      answer.via === 'operator'
+        ? `an operator declined it (approval ${answer.id})`
+        : 'the person asked to approve it answered no',
+    cancel: 'the person asked to approve it answered nothing (cancelled)',
+    asked: `${needs}: the client is asked (input_required), and its retry carries the answer`,
+    pending:
+      `${needs}: it waits for an operator as approval ${answer.id}. An operator approves it ` +
+      `with \`hubgate approve ${answer.id}\` (or declines it with --deny); then call again with ` +
+      'exactly the same arguments',
+    expired: `${needs}, and the answer came after the question expired: call again to be asked anew`,
+    replayed: `${needs}, and this answer was already used: each approval is for one call`,
+    mismatch: `${needs}, and the answer sent was for another call or another agent`,
+    invalid: `${needs}, and the answer sent is not one hubgate made (changed, cut or sealed with another key)`,
+  };
+  return `Refused by hubgate: ${what}: ${why[answer.decision]}. ${NOTHING_SENT}`;
 }

@@ -5,6 +5,7 @@
  * (`explain`) are adapters over it; none builds these parts itself.
  */
 import type { Logger } from 'pino';
+import { type Approvals, createApprovals } from '../approval/approvals.js';
 import { AuditFileError, type AuditSink, auditSinkFor } from '../audit/sinks.js';
 import { ConfigError } from '../config/load.js';
 import { createReloader, type Reloader } from '../config/reload.js';
@@ -60,11 +61,14 @@ export interface Gateway {
   readonly clients: HubClients;
   readonly audit: AuditSink;
   readonly hubUrl: string;
+  /** Sealed 2026-07-28 questions, spent answers and operators' approvals. */
+  readonly approvals: Approvals;
   /** The tools this agent is shown: those its grants could ever allow. */
   listTools(agentName: string): ToolDescription[];
   /**
    * One tool call as `agentName`. Refusals of the call itself (malformed, unknown tool, over the
-   * rate limit) throw CallRejected; every other outcome is a result. Always one audit record.
+   * rate limit) throw CallRejected; every other outcome is a result (carrying, for a call
+   * asked about over 2026-07-28, the `input_required` question). Always one audit record.
    */
   call(agentName: string, name: unknown, args: unknown, context: CallContext): Promise<ToolResult>;
   explain(agentName: string, toolName: string, args: unknown): Explanation;
@@ -146,6 +150,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
           options.shared?.redis,
         );
   const tally = new RateLimitTally((record) => audit.record(record));
+  const approvals = createApprovals(store, options.shared?.redis);
   const toolNames = new Set(byName.keys());
   const reloader: Reloader | undefined = options.configFile
     ? createReloader(options.configFile.path, options.configFile.env, store, logger, toolNames)
@@ -157,6 +162,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
     logger,
     limiter,
     tally,
+    operatorApprover: approvals.operator,
     findTool: (name: string) => byName.get(name),
   };
   const visibleNames = (agent: AgentPolicy | undefined) =>
@@ -169,6 +175,7 @@ export function createGateway(config: Config, options: GatewayOptions): Gateway 
     clients,
     audit,
     hubUrl,
+    approvals,
     listTools(agentName) {
       const tools = visibleTools(store.agent(agentName), entries).map(describeTool);
       // A client lists tools before it calls one: load the Hub connection meanwhile.

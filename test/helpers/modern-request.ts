@@ -15,8 +15,13 @@ export function modernHeaders(method: string, name?: string): Record<string, str
   };
 }
 
-/** The JSON-RPC body, its params carrying the envelope. */
-export function modernBody(method: string, params: Record<string, unknown> = {}, id = 1): string {
+/** The JSON-RPC body, its params carrying the envelope (declaring `capabilities`). */
+export function modernBody(
+  method: string,
+  params: Record<string, unknown> = {},
+  id = 1,
+  capabilities: Record<string, unknown> = {},
+): string {
   return JSON.stringify({
     jsonrpc: '2.0',
     id,
@@ -26,7 +31,7 @@ export function modernBody(method: string, params: Record<string, unknown> = {},
       _meta: {
         'io.modelcontextprotocol/protocolVersion': '2026-07-28',
         'io.modelcontextprotocol/clientInfo': { name: 'hubgate-test', version: '0' },
-        'io.modelcontextprotocol/clientCapabilities': {},
+        'io.modelcontextprotocol/clientCapabilities': capabilities,
       },
     },
   });

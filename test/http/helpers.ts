@@ -36,6 +36,8 @@ export interface AgentSpec {
   key?: boolean;
   /** Every grant's `approve:` (YAML), e.g. `always` or `{ access: admin }`. */
   approve?: string;
+  /** `operator`: its approvals are decided out of band. */
+  approveVia?: 'operator';
 }
 
 /** The Docker Hub identities agents may call as, all seeded in the fake Hub. */
@@ -95,6 +97,7 @@ export function configYaml(
     if (spec.callsPerMinute !== undefined) {
       lines.push(`    rate_limit: { calls_per_minute: ${spec.callsPerMinute} }`);
     }
+    if (spec.approveVia) lines.push(`    approve_via: ${spec.approveVia}`);
   }
   return `${lines.join('\n')}\n${extra}`;
 }
