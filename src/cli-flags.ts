@@ -10,7 +10,16 @@
 import { DEFAULT_HUB_URL, DEFAULT_TIMEOUT_MS } from './hub/connection.js';
 import { LOG_LEVELS } from './log.js';
 
-export const COMMANDS = ['serve', 'http', 'check', 'explain', 'tools', 'key'] as const;
+export const COMMANDS = [
+  'serve',
+  'http',
+  'check',
+  'explain',
+  'tools',
+  'key',
+  'approvals',
+  'approve',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** How a flag's value is read and what it may be; options.ts turns each kind into a value. */
@@ -54,6 +63,7 @@ const ALL = COMMANDS;
 const POLICY = ['serve', 'http', 'check', 'explain'] as const;
 const HUB = ['serve', 'http'] as const;
 const HTTP = ['http'] as const;
+const OPERATOR = ['approvals', 'approve'] as const;
 const MIB = 1024 * 1024;
 
 /** In the order each --help and README table lists them. */
@@ -255,6 +265,19 @@ export const FLAGS = {
     commands: HUB,
     help: 'how much to log, as JSON lines on stderr',
   },
+  url: {
+    kind: 'string',
+    fallback: 'http://127.0.0.1:8080',
+    value: 'URL',
+    env: 'HUBGATE_URL',
+    commands: OPERATOR,
+    help: 'the `hubgate http` service whose approvals to list or decide',
+  },
+  deny: {
+    kind: 'boolean',
+    commands: ['approve'],
+    help: 'decline the call instead: the agent is refused, and nothing is sent',
+  },
   json: {
     kind: 'boolean',
     commands: ['tools'],
@@ -280,6 +303,10 @@ export const VARIABLES: Record<string, VariableSpec> = {
   DOCKER_HUB_TOKEN: {
     commands: ['serve', 'http', 'check'],
     help: 'its personal access token, organization access token or password; set both or neither: without them hubgate calls Docker Hub anonymously',
+  },
+  HUBGATE_OPERATOR_KEY: {
+    commands: OPERATOR,
+    help: "an operator's key, whose `sha256:` is under the config's `approvals.operators` (required)",
   },
 };
 

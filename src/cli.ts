@@ -34,6 +34,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       process.stdout.write(describeNewKey(newAgentKey()));
       return;
     }
+    case 'approvals': {
+      const { listApprovals } = await import('./commands/approve.js');
+      process.stdout.write(await listApprovals(command.url, env));
+      return;
+    }
+    case 'approve': {
+      const { decideApproval } = await import('./commands/approve.js');
+      process.stdout.write(await decideApproval(command.url, env, command.id, !command.deny));
+      return;
+    }
     case 'check': {
       const { describeConfig } = await import('./commands/check.js');
       const { resolveConfig } = await import('./config/resolve.js');

@@ -92,7 +92,9 @@ export type Command =
       };
     }
   | { kind: 'tools'; format: 'table' | 'json' | 'markdown' }
-  | { kind: 'key' };
+  | { kind: 'key' }
+  | { kind: 'approvals'; url: string }
+  | { kind: 'approve'; url: string; id: string; deny: boolean };
 
 /** Each command's --help: the prose is written here, the Options and Environment come from FLAGS. */
 export const USAGE: Record<CommandName, string> = {
@@ -108,6 +110,8 @@ Commands:
   explain                  show whether a call would be allowed, without calling Docker Hub
   tools                    list every tool with its access level and resource
   key                      make a new agent API key and its config line
+  approvals                list the calls waiting for an operator's approval
+  approve ID               approve (or --deny) one of them
   Run hubgate COMMAND --help for a command's options.
 
 ${flagHelp('serve')}
@@ -184,6 +188,28 @@ Examples:
   hubgate key                     then: keys: ["sha256:…"] under the agent in the config,
                                   and the agent sends "Authorization: Bearer hgk_…"
 `,
+  approvals: `Usage: hubgate approvals [--url URL]
+
+Lists the calls waiting for an operator's approval on a running hubgate http service: the calls
+of agents marked "approve_via: operator" that a grant's approve: holds back. Each shows its id,
+the agent, the tool, the resources, the exact arguments and when it expires. Decide one with
+hubgate approve ID. Needs an operator's key in HUBGATE_OPERATOR_KEY (approvals.operators).
+
+${flagHelp('approvals')}
+Examples:
+  HUBGATE_OPERATOR_KEY=hgk_... hubgate approvals --url http://127.0.0.1:8080
+`,
+  approve: `Usage: hubgate approve ID [--deny] [--url URL]
+
+Approves one call waiting for an operator (hubgate approvals lists them); with --deny, declines
+it. The agent's next call with exactly the same tool and arguments is then sent (or refused),
+once; the call after that is asked again. Needs an operator's key in HUBGATE_OPERATOR_KEY.
+
+${flagHelp('approve')}
+Examples:
+  hubgate approve k3J9xQ2mZa
+  hubgate approve k3J9xQ2mZa --deny --url https://hubgate.internal
+`,
 };
 
 /** What reading a flag of each kind gives (see readFlag). */
@@ -243,8 +269,10 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
     );
   }
   const command = first ?? 'serve';
-  if (extra.length > 0 || first === 'serve') {
-    throw new UsageError(`unexpected argument "${extra[0] ?? first}"`, command);
+  // `hubgate approve ID` is the one command that takes a word of its own.
+  const [id, ...more] = command === 'approve' ? extra : [undefined, ...extra];
+  if (more.length > 0 || first === 'serve') {
+    throw new UsageError(`unexpected argument "${more[0] ?? first}"`, command);
   }
   if (values.help) return { kind: 'help', command };
   if (values.version) return { kind: 'version' };
@@ -298,6 +326,13 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Comman
       };
     case 'key':
       return { kind: 'key' };
+    case 'approvals':
+      return { kind: 'approvals', url: flag('url') as string };
+    case 'approve':
+      if (id === undefined) {
+        throw new UsageError('which approval? give its id: hubgate approve ID', command);
+      }
+      return { kind: 'approve', url: flag('url') as string, id, deny: flag('deny') === true };
     case 'check':
       return { kind: 'check', options: policy() };
     case 'explain': {

@@ -1,10 +1,11 @@
 /**
  * Which method and path go to which handler, and what a request passes before its handler runs.
  * Each path has an access level, and the checks run in this order: probes answer anyone; then the
- * Origin/Host guard; /metrics; then the agent's key; then, unless the service is shutting down,
+ * Origin/Host guard; /metrics and /approvals (an operator's key); then the agent's key; then, unless the service is shutting down,
  * the MCP transports.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApprovalsEndpoint } from './approvals-endpoint.js';
 import { type Identity, isMetadataPath } from './identify.js';
 import type { HubgateMetrics } from './metrics.js';
 import { sendError, sendJson } from './responses.js';
@@ -42,6 +43,8 @@ export interface RouterDeps {
   isReady(): boolean;
   /** False while audit records cannot be written: calls are refused, so not ready. */
   auditHealthy(): boolean;
+  /** The operator's endpoint for out-of-band approvals; it checks the operator's key itself. */
+  approvals: ApprovalsEndpoint;
 }
 
 export type Router = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -71,6 +74,11 @@ export function createRouter(deps: RouterDeps): Router {
           sendJson(response, 200, { status: 'ready' });
         },
       },
+    },
+    // Past the guard; the handlers take only an operator's key, never an agent's.
+    '/approvals': {
+      access: 'guarded',
+      methods: { GET: deps.approvals.list, POST: deps.approvals.decide },
     },
     '/metrics': {
       access: 'guarded',

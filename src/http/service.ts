@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
 import type { VerifierOptions } from '../oauth/verifier.js';
+import { approvalsEndpoint } from './approvals-endpoint.js';
 import { guardRequest } from './guard.js';
 import { createIdentifier } from './identify.js';
 import type { HubgateMetrics } from './metrics.js';
@@ -87,6 +88,7 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     sse: options.noSse !== true,
     isReady: () => ready,
     auditHealthy: () => gateway.auditHealthy(),
+    approvals: approvalsEndpoint(gateway),
   });
 
   // A slow or stalled client cannot hold a connection: headers, then the whole request, are
