@@ -16,17 +16,17 @@ import type {
 import { APPROVAL_FORM, approvalMessage, formDecision } from './approval/form.js';
 import { type Approver, answered } from './gateway/approval.js';
 
-/** How long a person has to answer before the call is refused. */
-export const APPROVAL_TIMEOUT_MS = 120_000;
-
-/** The elicitation approver of one 2025-era session's server. */
-export function elicitingApprover(server: Server, timeoutMs = APPROVAL_TIMEOUT_MS): Approver {
+/**
+ * The elicitation approver of one 2025-era session's server; `timeoutMs()` is how long a person
+ * has to answer (the config's `approvals.expires_seconds`, read at each call: it may be reloaded).
+ */
+export function elicitingApprover(server: Server, timeoutMs: () => number): Approver {
   return async (request) => {
     if (!server.getClientCapabilities()?.elicitation) return answered('unavailable', 'none');
     try {
       const result = await server.elicitInput(
         { mode: 'form', message: approvalMessage(request), requestedSchema: APPROVAL_FORM },
-        { timeout: timeoutMs },
+        { timeout: timeoutMs() },
       );
       return answered(formDecision(result) ?? 'cancel', 'elicitation');
     } catch (error) {

@@ -51,7 +51,7 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
   };
   // Grants marked approve: ask the client's user, when the client can ask one: by elicitation
   // in a 2025-era session, by answering input_required over 2026-07-28.
-  const askInSession = elicitingApprover(server);
+  const askInSession = elicitingApprover(server, () => gateway.approvals.expiresMs());
 
   /** Every request counts against the agent's rate limit, not only tool calls. */
   const admit = async (method: string) => {

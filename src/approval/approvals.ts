@@ -20,6 +20,8 @@ export interface Approvals {
   roundTrip(material: RoundTripMaterial): Approver;
   /** The approver of agents marked `approve_via: operator`. */
   readonly operator: Approver;
+  /** How long a person has to answer a question (`approvals.expires_seconds`). */
+  expiresMs(): number;
   /** The operator whose key is in `Authorization: Bearer <key>`, or undefined. */
   operatorFor(authorization: string | undefined): string | undefined;
 }
@@ -39,6 +41,7 @@ export function createApprovals(store: ConfigStore, redis?: Redis): Approvals {
     (store.config.approvals?.[which] ?? fallback) * 1000;
   return {
     ledger,
+    expiresMs: () => seconds('expiresSeconds', DEFAULT_EXPIRES_SECONDS),
     roundTrip: (material) =>
       roundTripApprover(
         {

@@ -127,8 +127,8 @@ describe('both protocol eras over stdio, one binary', () => {
 });
 
 describe('approval over stdio', () => {
-  it("asks the host's user before a call an approve: grant allows, and sends it only on yes", async () => {
-    const approving = join(dir, 'hubgate-approve.yaml');
+  const approving = join(dir, 'hubgate-approve.yaml');
+  beforeAll(() => {
     writeFileSync(
       approving,
       `credentials:
@@ -139,7 +139,40 @@ agents:
     grants: [{ resource: "repo:library/*", access: read, approve: always }]
 `,
     );
-    const answers = [true, false];
+  });
+  const stdioParams = () => ({
+    ...serverParams(),
+    args: [cli, '--config', approving, '--hub-url', hub.url],
+  });
+  type Answer = { action: 'accept' | 'decline' | 'cancel'; content?: { approve: boolean } };
+  const answers = (): Answer[] => [
+    { action: 'accept', content: { approve: true } },
+    { action: 'accept', content: { approve: false } },
+    { action: 'decline' },
+    { action: 'cancel' },
+  ];
+
+  /** Four calls, answered yes, no, declined, cancelled: only the first is sent. */
+  async function fourCalls(callTool: (tag: string) => Promise<unknown>, asked: string[]) {
+    hub.clearRequests();
+    const results = [];
+    for (const tag of ['1.0', '1.1', '1.2', '1.3']) {
+      results.push((await callTool(tag)) as { isError?: boolean; content: { text: string }[] });
+    }
+    expect(results.map((result) => result.isError ?? false)).toEqual([false, true, true, true]);
+    expect(results[1]?.content[0]?.text).toMatch(/the person asked to approve it answered no/);
+    expect(results[2]?.content[0]?.text).toMatch(/answered no/);
+    expect(results[3]?.content[0]?.text).toMatch(/answered nothing \(cancelled\)/);
+    expect(asked).toHaveLength(4);
+    expect(asked[1]).toContain('"tag": "1.1"');
+    expect(hub.apiRequests().map((request) => request.path)).toEqual([
+      '/v2/namespaces/library/repositories/nginx/tags/1.0',
+    ]);
+  }
+  const tagArgs = (tag: string) => ({ namespace: 'library', repository: 'nginx', tag });
+
+  it("2025 era: asks the host's user by elicitation, and sends the call only on yes", async () => {
+    const pending = answers();
     const asked: string[] = [];
     const client = new LegacyClient(
       { name: 'approver', version: '0' },
@@ -147,34 +180,41 @@ agents:
     );
     client.setRequestHandler(ElicitRequestSchema, async (request) => {
       asked.push(String(request.params.message));
-      return { action: 'accept', content: { approve: answers.shift() ?? false } };
+      return pending.shift() as Answer;
     });
-    await client.connect(
-      new LegacyStdio({
-        ...serverParams(),
-        args: [cli, '--config', approving, '--hub-url', hub.url],
-      }),
-    );
+    await client.connect(new LegacyStdio(stdioParams()));
     try {
-      hub.clearRequests();
-      const yes = (await client.callTool({
-        name: 'get_tag',
-        arguments: { namespace: 'library', repository: 'nginx', tag: '1.0' },
-      })) as { isError?: boolean };
-      expect(yes.isError ?? false).toBe(false);
-      const no = (await client.callTool({
-        name: 'get_tag',
-        arguments: { namespace: 'library', repository: 'nginx', tag: '1.1' },
-      })) as { isError?: boolean; content: { text: string }[] };
-      expect(no.isError).toBe(true);
-      expect(no.content[0]?.text).toMatch(/the person asked to approve it answered no/);
+      await fourCalls(
+        (tag) => client.callTool({ name: 'get_tag', arguments: tagArgs(tag) }),
+        asked,
+      );
     } finally {
       await client.close();
     }
-    expect(asked).toHaveLength(2);
-    expect(asked[1]).toContain('"tag": "1.1"');
-    expect(hub.apiRequests().map((request) => request.path)).toEqual([
-      '/v2/namespaces/library/repositories/nginx/tags/1.0',
-    ]);
+  });
+
+  it('2026-07-28: asks by input_required, the SDK client retries with the answer', async () => {
+    const pending = answers();
+    const asked: string[] = [];
+    const client = new ModernClient(
+      { name: 'approver-2026', version: '0' },
+      {
+        versionNegotiation: { mode: { pin: '2026-07-28' } },
+        capabilities: { elicitation: { form: {} } },
+      },
+    );
+    client.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(String((request.params as { message?: string }).message));
+      return pending.shift() as Answer;
+    });
+    await client.connect(new ModernStdio(stdioParams()));
+    try {
+      await fourCalls(
+        (tag) => client.callTool({ name: 'get_tag', arguments: tagArgs(tag) }),
+        asked,
+      );
+    } finally {
+      await client.close();
+    }
   });
 });

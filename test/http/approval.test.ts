@@ -21,6 +21,8 @@ beforeAll(async () => {
         approve: '{ access: admin }',
       },
     },
+    // A person has a second to answer, so that the test of no answer is quick.
+    moreConfig: () => 'approvals: { expires_seconds: 1 }\n',
   });
 });
 afterAll(async () => {
@@ -113,6 +115,21 @@ describe('approval of calls a grant marks approve:', () => {
       reason: `approval ${decision} (required by repo:library/* (read))`,
       approval: { decision, via: 'elicitation' },
     });
+  });
+
+  it('refuses, sending nothing, when no answer comes in time (approvals.expires_seconds)', async () => {
+    const asked: string[] = [];
+    const client = await clientAnswering(h.keys.careful, 'never', asked);
+    try {
+      const result = await callTool(client, 'get_tag', { ...nginxTag, tag: '1.2' });
+      expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/and none came in time/);
+    } finally {
+      await client.close();
+    }
+    expect(asked).toHaveLength(1);
+    expect(h.hub.apiRequests()).toEqual([]);
+    expect(h.audit[0]).toMatchObject({ approval: { decision: 'timeout', via: 'elicitation' } });
   });
 
   it('refuses a client that cannot ask anyone, saying approval is required and how', async () => {
