@@ -74,8 +74,9 @@ async function ask(url: string, env: NodeJS.ProcessEnv, init: RequestInit): Prom
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new Error(`cannot reach hubgate at ${endpoint.origin}: ${cause}`);
+    const { cause } = error as { cause?: { code?: string; message?: string } };
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new Error(`cannot reach hubgate at ${endpoint.origin}: ${why}`);
   }
   const text = await response.text();
   let body: { error?: string } | undefined;

@@ -5,7 +5,7 @@ import { createGateway } from '../gateway/gateway.js';
 import { buildPath } from '../hub/path.js';
 import { createLogger } from '../log.js';
 import { UsageError } from '../options.js';
-import { describeNeed, type Grant } from '../policy/types.js';
+import { describeApproval, describeNeed } from '../policy/types.js';
 
 export function explainCall(
   config: Config,
@@ -35,8 +35,12 @@ export function explainCall(
     `  ${decision.allowed ? 'decided by' : 'reason'}: ${decision.allowed ? decision.grants.map((g) => `${g.resource}=${g.access}`).join(', ') : decision.reason}`,
   ];
   if (decision.allowed && decision.approval) {
+    const who =
+      config.agents.get(agentName)?.approveVia === 'operator'
+        ? 'an operator confirms each call first, out of band (hubgate approvals, hubgate approve ID)'
+        : "its client's user confirms each call first (elicitation, or input_required over 2026-07-28)";
     lines.push(
-      `  needs approval: a person confirms each call first (${decision.approval
+      `  needs approval: ${who} (${decision.approval
         .map((grant) => `${grant.resource}=${grant.access} approve: ${describeApproval(grant)}`)
         .join(', ')})`,
     );
@@ -48,11 +52,4 @@ export function explainCall(
       lines.push(`  after confirming with: GET ${buildPath(entry.confirm.path, prepared.args)}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-function describeApproval(grant: Grant): string {
-  const { approve } = grant;
-  if (!approve || 'always' in approve) return 'always';
-  if ('tools' in approve) return `{ tools: [${approve.tools.join(', ')}] }`;
-  return `{ access: ${approve.access} }`;
 }

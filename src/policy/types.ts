@@ -44,6 +44,14 @@ export function describeNeed(need: ResourceNeed): string {
   return `${need.access} on ${need.every ? 'every ' : ''}${need.resource}`;
 }
 
+/** A grant's `approve:` as the config writes it, for check and explain. */
+export function describeApproval(grant: Grant): string {
+  const { approve } = grant;
+  if (!approve || 'always' in approve) return 'always';
+  if ('tools' in approve) return `{ tools: [${approve.tools.join(', ')}] }`;
+  return `{ access: ${approve.access} }`;
+}
+
 /** `reason` names the grants that allowed, or what was missing. */
 export type Decision =
   /** `approval`: the deciding grants that want a person to confirm this call first. */

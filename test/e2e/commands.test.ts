@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog } from '../../src/tools/index.js';
 import { SEED, startFakeHub } from '../fake-hub/index.js';
 import { readAuditFile } from '../helpers/audit-file.js';
+import { freePort } from '../helpers/net.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const exec = promisify(execFile);
@@ -242,6 +243,106 @@ describe('hubgate explain', () => {
   });
 });
 
+describe('approvals in check, explain, and the operator commands', () => {
+  const operatorKey = 'hgk_operator-key-for-the-commands-test';
+  const approving = () =>
+    file(
+      'hubgate-operator.yaml',
+      `agents:
+  nightly:
+    approve_via: operator
+    grants:
+      - { resource: "repo:myorg/*", access: admin, approve: always }
+approvals:
+  key: "\${HUBGATE_APPROVAL_KEY}"
+  operators: [{ name: oncall, key: "sha256:${createHash('sha256').update(operatorKey).digest('hex')}" }]
+`,
+    );
+
+  it('check shows who approves and how questions are sealed; explain names the operator', async () => {
+    const config = approving();
+    const checked = await hubgate(['check', '--config', config], {
+      HUBGATE_APPROVAL_KEY: 'k'.repeat(40),
+    });
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toContain(
+      'approvals: 2026-07-28 questions sealed with approvals.key; a person has 300 s to answer, an operator 3600 s; operators: oncall',
+    );
+    expect(checked.stdout).toContain('  grants: repo:myorg/*=admin (approve: always)');
+    expect(checked.stdout).toContain(
+      '  approvals: by an operator, out of band (hubgate approve ID)',
+    );
+    const explained = await hubgate(
+      [
+        'explain',
+        '--config',
+        config,
+        '--tool',
+        'get_repository',
+        '--args',
+        '{"namespace":"myorg","repository":"app"}',
+      ],
+      { HUBGATE_APPROVAL_KEY: 'k'.repeat(40) },
+    );
+    expect(explained.stdout).toContain(
+      '  needs approval: an operator confirms each call first, out of band (hubgate approvals, hubgate approve ID)',
+    );
+  });
+
+  it('refuses a short sealing key, an unknown approve_via, and an operator holding an agent key', async () => {
+    const hash = `sha256:${'a'.repeat(64)}`;
+    const bad = await hubgate([
+      'check',
+      '--config',
+      file(
+        'hubgate-approvals-bad.yaml',
+        `agents:
+  x:
+    keys: ["${hash}"]
+    approve_via: somebody
+    grants: [{ resource: "repo:a/b", access: read, approve: always }]
+approvals:
+  key: short
+  operators: [{ name: ops, key: "${hash}" }]
+`,
+      ),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('approvals.key: must be at least 32 characters');
+    expect(bad.stderr).toContain(
+      "agents.x.approve_via: must be client (the agent's user answers) or operator (`hubgate approve ID`)",
+    );
+    const clash = await hubgate([
+      'check',
+      '--config',
+      file(
+        'hubgate-approvals-clash.yaml',
+        `agents:\n  x:\n    keys: ["${hash}"]\napprovals:\n  operators: [{ name: ops, key: "${hash}" }]\n`,
+      ),
+    ]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(
+      `approvals.operators[0].key: is also agent "x"'s key: an operator's key must be its own`,
+    );
+  });
+
+  it('hubgate approve needs an id and an operator key, and says when the service is not there', async () => {
+    const noId = await hubgate(['approve']);
+    expect(noId.code).toBe(1);
+    expect(noId.stderr).toContain('hubgate: which approval? give its id: hubgate approve ID');
+    const noKey = await hubgate(['approvals']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('HUBGATE_OPERATOR_KEY is not set');
+    // A port no one listens on.
+    const port = await freePort();
+    const away = await hubgate(['approve', 'abc123', '--url', `http://127.0.0.1:${port}`], {
+      HUBGATE_OPERATOR_KEY: operatorKey,
+    });
+    expect(away.code).toBe(2);
+    expect(away.stderr).toContain(`cannot reach hubgate at http://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+});
+
 describe('hubgate explain, for a grant that wants approval', () => {
   it('says that a person confirms each such call, and which rule asks', async () => {
     const approving = file(
@@ -262,7 +363,7 @@ describe('hubgate explain, for a grant that wants approval', () => {
       '{"namespace":"myorg","repository":"app","immutable_tags":true,"immutable_tags_rules":["release"]}',
     ]);
     expect(admin.stdout).toContain(
-      '  needs approval: a person confirms each call first (repo:myorg/*=admin approve: { access: admin })',
+      "  needs approval: its client's user confirms each call first (elicitation, or input_required over 2026-07-28) (repo:myorg/*=admin approve: { access: admin })",
     );
     const read = await hubgate([
       'explain',
