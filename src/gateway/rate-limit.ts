@@ -3,14 +3,12 @@
  * of the service: rate-limiter-flexible's fixed one-minute windows, counted in Redis when one is
  * configured and in this process otherwise. A Redis that cannot be reached does not stop the
  * service: each replica then counts for itself (the library's insurance limiter) until it is back.
+ *
+ * The library (all its stores, ~190 KB) is loaded when a limiter is made, not with the gateway: a
+ * stdio session has no limit and should not pay for it at start.
  */
 import type { Redis } from 'ioredis';
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -25,9 +23,14 @@ export function createAgentRateLimiter(
   perMinute: (agent: string) => number,
   redis?: Redis,
 ): AgentRateLimiter {
+  // Started now, so that it is loaded by the time the first request is counted.
+  const library = import('rate-limiter-flexible');
   // One limiter per limit: agents may each have their own calls_per_minute.
   const limiters = new Map<number, RateLimiterAbstract>();
-  const limiterFor = (points: number) => {
+  const limiterFor = (
+    { RateLimiterMemory, RateLimiterRedis }: Awaited<typeof library>,
+    points: number,
+  ) => {
     let limiter = limiters.get(points);
     if (!limiter) {
       const options = { points, duration: WINDOW_SECONDS, keyPrefix: `${KEY_PREFIX}:${points}` };
@@ -45,11 +48,12 @@ export function createAgentRateLimiter(
 
   return {
     async take(agent) {
+      const loaded = await library;
       try {
-        await limiterFor(perMinute(agent)).consume(agent);
+        await limiterFor(loaded, perMinute(agent)).consume(agent);
         return { ok: true };
       } catch (refused) {
-        if (!(refused instanceof RateLimiterRes)) throw refused;
+        if (!(refused instanceof loaded.RateLimiterRes)) throw refused;
         return {
           ok: false,
           retryAfterSeconds: Math.max(1, Math.ceil(refused.msBeforeNext / 1000)),
