@@ -2,7 +2,7 @@
 // conversation, and loading one bundle is much cheaper than resolving hundreds of modules. The
 // commands a stdio session does not use (http, tools, check...) stay in chunks loaded on demand.
 import { chmodSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 // Chunk names carry a content hash: old ones would pile up build after build.
@@ -30,8 +30,33 @@ const englishOnly = {
   },
 };
 
+/**
+ * src/tools/precomputed.ts with every catalog tool's description in it, as tools/list sends it:
+ * computed here from tsc's output (dist/, built just before), so that a start builds no JSON
+ * Schema. A JSON string, since V8 parses JSON faster than the same object as code.
+ */
+const precomputedDescriptions = {
+  name: 'precomputed-descriptions',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]tools[\\/]precomputed\.ts$/ }, async () => {
+      const dist = (path) => import(pathToFileURL(`dist/tools/${path}`).href);
+      const [{ catalog }, { computeDescription }] = await Promise.all([
+        dist('index.js'),
+        dist('describe.js'),
+      ]);
+      const table = Object.fromEntries(
+        catalog.map((entry) => [entry.name, computeDescription(entry)]),
+      );
+      return {
+        contents: `export const PRECOMPUTED = JSON.parse(${JSON.stringify(JSON.stringify(table))});`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 await build({
-  plugins: [withoutAjv, englishOnly],
+  plugins: [withoutAjv, englishOnly, precomputedDescriptions],
   entryPoints: ['src/cli.ts'],
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',

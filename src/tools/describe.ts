@@ -2,7 +2,9 @@
  * A catalog entry as an MCP tool description: what tools/list answers, and what `hubgate tools
  * --json` shows. Annotations come from the catalog, never from a request.
  */
+import { findTool } from './index.js';
 import { jsonSchemaOf } from './input.js';
+import { PRECOMPUTED } from './precomputed.js';
 import type { ToolEntry } from './types.js';
 
 export interface ToolAnnotations {
@@ -32,6 +34,14 @@ export function annotationsOf(entry: ToolEntry): ToolAnnotations {
 }
 
 export function describeTool(entry: ToolEntry): ToolDescription {
+  // The catalog's own entries were described when the bundle was built; any other (a test's) now.
+  const precomputed = PRECOMPUTED?.[entry.name] as ToolDescription | undefined;
+  if (precomputed && findTool(entry.name) === entry) return precomputed;
+  return computeDescription(entry);
+}
+
+/** What describeTool() answers, computed: also what the build stores in precomputed.ts. */
+export function computeDescription(entry: ToolEntry): ToolDescription {
   return {
     name: entry.name,
     title: entry.title,
