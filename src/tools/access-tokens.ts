@@ -34,7 +34,7 @@ export const accessTokenTools: ToolEntry[] = [
     fresh: true,
     title: 'List PATs',
     description: `List the account's personal access tokens (no secrets). ${USER_ONLY}`,
-    input: z.strictObject({ page, page_size: pageSize }),
+    input: () => z.strictObject({ page, page_size: pageSize }),
     paginated: true,
     method: 'GET',
     path: '/v2/access-tokens',
@@ -53,7 +53,7 @@ export const accessTokenTools: ToolEntry[] = [
     fresh: true,
     title: 'Get PAT',
     description: `Get a personal access token (no secret). ${USER_ONLY}`,
-    input: z.strictObject({ uuid: tokenUuid }),
+    input: () => z.strictObject({ uuid: tokenUuid }),
     method: 'GET',
     path: '/v2/access-tokens/{uuid}',
     needsCredential: true,
@@ -70,14 +70,15 @@ export const accessTokenTools: ToolEntry[] = [
       'Create a personal access token. Its "token" is the secret, shown once: ' +
       'store it now. Scopes are final. Needs a user credential with repo:admin (an org token ' +
       'gets 403).',
-    input: z.strictObject({
-      token_label: tokenLabel,
-      scopes: z
-        .array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` }))
-        .min(1, 'must name at least one scope')
-        .max(SCOPES.length, `must name at most ${SCOPES.length} scopes`),
-      expires_at: dateTime.optional().describe('Future expiry; none if left out'),
-    }),
+    input: () =>
+      z.strictObject({
+        token_label: tokenLabel,
+        scopes: z
+          .array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` }))
+          .min(1, 'must name at least one scope')
+          .max(SCOPES.length, `must name at most ${SCOPES.length} scopes`),
+        expires_at: dateTime.optional().describe('Future expiry; none if left out'),
+      }),
     method: 'POST',
     path: '/v2/access-tokens',
     body: ['token_label', 'scopes', 'expires_at'],
@@ -97,16 +98,17 @@ export const accessTokenTools: ToolEntry[] = [
     description:
       "Rename, deactivate or reactivate a personal access token. Deactivating hubgate's own " +
       `token cuts this agent off. ${USER_ONLY}`,
-    input: z
-      .strictObject({
-        uuid: tokenUuid,
-        token_label: tokenLabel.optional(),
-        is_active: z.boolean().optional(),
-      })
-      .refine((args) => args.token_label !== undefined || args.is_active !== undefined, {
-        message: 'give token_label, is_active or both',
-        path: ['token_label'],
-      }),
+    input: () =>
+      z
+        .strictObject({
+          uuid: tokenUuid,
+          token_label: tokenLabel.optional(),
+          is_active: z.boolean().optional(),
+        })
+        .refine((args) => args.token_label !== undefined || args.is_active !== undefined, {
+          message: 'give token_label, is_active or both',
+          path: ['token_label'],
+        }),
     method: 'PATCH',
     path: '/v2/access-tokens/{uuid}',
     body: ['token_label', 'is_active'],
@@ -122,7 +124,7 @@ export const accessTokenTools: ToolEntry[] = [
     description:
       "Delete a personal access token (deactivating can be undone). Deleting hubgate's " +
       `own token cuts this agent off. ${USER_ONLY}`,
-    input: z.strictObject({ uuid: tokenUuid }),
+    input: () => z.strictObject({ uuid: tokenUuid }),
     method: 'DELETE',
     path: '/v2/access-tokens/{uuid}',
     needsCredential: true,

@@ -10,7 +10,7 @@ export const accountTools: ToolEntry[] = [
     description:
       "Get the credential's account: username (also its personal namespace), name, type. Needs " +
       'a credential.',
-    input: z.strictObject({}),
+    input: () => z.strictObject({}),
     method: 'GET',
     path: '/v2/users/{username}',
     identityParams: ['username'],
@@ -26,7 +26,7 @@ export const accountTools: ToolEntry[] = [
     description:
       "List the credential's orgs and its role in each (not its personal namespace). Needs a " +
       'credential.',
-    input: z.strictObject({ page, page_size: pageSize }),
+    input: () => z.strictObject({ page, page_size: pageSize }),
     paginated: true,
     method: 'GET',
     path: '/v2/user/orgs',

@@ -76,26 +76,27 @@ export const auditLogTools: ToolEntry[] = [
     description:
       "List an org's audit log, newest first. Needs an org owner or editor. No total; has_more " +
       'means the page was full.',
-    input: z
-      .strictObject({
-        org,
-        action: action.optional(),
-        name: filterText
-          .optional()
-          .describe('Only events about this repo ("acme/app"), org or member'),
-        actor: filterText.optional().describe('Only events by this user or token'),
-        from: dateTime.optional().describe('Events at or after'),
-        to: dateTime.optional().describe('Events at or before'),
-        page,
-        page_size: pageSize.unwrap().default(25),
-      })
-      .refine(
-        (args) =>
-          args.from === undefined ||
-          args.to === undefined ||
-          Date.parse(args.from) <= Date.parse(args.to),
-        { message: 'must not be after to', path: ['from'] },
-      ),
+    input: () =>
+      z
+        .strictObject({
+          org,
+          action: action.optional(),
+          name: filterText
+            .optional()
+            .describe('Only events about this repo ("acme/app"), org or member'),
+          actor: filterText.optional().describe('Only events by this user or token'),
+          from: dateTime.optional().describe('Events at or after'),
+          to: dateTime.optional().describe('Events at or before'),
+          page,
+          page_size: pageSize.unwrap().default(25),
+        })
+        .refine(
+          (args) =>
+            args.from === undefined ||
+            args.to === undefined ||
+            Date.parse(args.from) <= Date.parse(args.to),
+          { message: 'must not be after to', path: ['from'] },
+        ),
     method: 'GET',
     path: AUDIT_PATH,
     query: ['action', 'name', 'actor', 'from', 'to', 'page', 'page_size'],
@@ -122,7 +123,7 @@ export const auditLogTools: ToolEntry[] = [
     title: 'List audit actions',
     description:
       'List the action names list_audit_logs can filter by. Needs an org owner or editor.',
-    input: z.strictObject({ org }),
+    input: () => z.strictObject({ org }),
     method: 'GET',
     path: `${AUDIT_PATH}/actions`,
     needsCredential: true,

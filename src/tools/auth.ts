@@ -26,14 +26,15 @@ export const authTools: ToolEntry[] = [
     description:
       'Exchange a PAT, org access token or password for a bearer JWT valid ~10 minutes. ' +
       `Passwords fail under enforced SSO. ${NO_SERVER_IDENTITY}`,
-    input: z.strictObject({
-      identifier: z
-        .string()
-        .min(1, 'must not be empty')
-        .max(255, 'must be at most 255 characters')
-        .describe('Docker ID, or org name for an org token'),
-      secret: secretText('PAT, org access token or password'),
-    }),
+    input: () =>
+      z.strictObject({
+        identifier: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(255, 'must be at most 255 characters')
+          .describe('Docker ID, or org name for an org token'),
+        secret: secretText('PAT, org access token or password'),
+      }),
     method: 'POST',
     path: '/v2/auth/token',
     body: ['identifier', 'secret'],
@@ -50,10 +51,11 @@ export const authTools: ToolEntry[] = [
     description:
       'Deprecated: prefer auth_create_token. Docker ID and password or PAT for a bearer JWT; ' +
       `with 2FA it answers a login_2fa_token for auth_login_2fa. ${NO_SERVER_IDENTITY}`,
-    input: z.strictObject({
-      username,
-      password: secretText('Password or PAT'),
-    }),
+    input: () =>
+      z.strictObject({
+        username,
+        password: secretText('Password or PAT'),
+      }),
     method: 'POST',
     path: '/v2/users/login',
     body: ['username', 'password'],
@@ -71,14 +73,15 @@ export const authTools: ToolEntry[] = [
     description:
       'Finish auth_login with 2FA: its login_2fa_token (valid minutes) and the authenticator ' +
       `code give a bearer JWT. ${NO_SERVER_IDENTITY}`,
-    input: z.strictObject({
-      login_2fa_token: secretText('From auth_login'),
-      code: z
-        .string()
-        .min(1, 'must not be empty')
-        .max(64, 'must be at most 64 characters')
-        .describe('Authenticator app code (TOTP)'),
-    }),
+    input: () =>
+      z.strictObject({
+        login_2fa_token: secretText('From auth_login'),
+        code: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(64, 'must be at most 64 characters')
+          .describe('Authenticator app code (TOTP)'),
+      }),
     method: 'POST',
     path: '/v2/users/2fa-login',
     body: ['login_2fa_token', 'code'],

@@ -40,13 +40,14 @@ export const groupTools: ToolEntry[] = [
     title: 'List teams',
     description:
       "List an org's teams (groups) with ids and member counts. Needs an org owner or editor.",
-    input: z.strictObject({
-      org,
-      username: username.optional().describe('Only groups this member is in'),
-      search: search.optional().describe('Only names containing this'),
-      page,
-      page_size: pageSize,
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        username: username.optional().describe('Only groups this member is in'),
+        search: search.optional().describe('Only names containing this'),
+        page,
+        page_size: pageSize,
+      }),
     paginated: true,
     method: 'GET',
     path: GROUPS_PATH,
@@ -61,7 +62,7 @@ export const groupTools: ToolEntry[] = [
     name: 'get_org_group',
     title: 'Get team',
     description: 'Get a team by name: id, description, member count. Needs an org owner or editor.',
-    input: z.strictObject({ org, group }),
+    input: () => z.strictObject({ org, group }),
     method: 'GET',
     path: GROUP_PATH,
     needsCredential: true,
@@ -74,11 +75,12 @@ export const groupTools: ToolEntry[] = [
     name: 'create_org_group',
     title: 'Create team',
     description: `Create an empty team (then add_group_member, assign_repository_group). ${OWNERS_ONLY}`,
-    input: z.strictObject({
-      org,
-      name: group,
-      description: description.optional(),
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        name: group,
+        description: description.optional(),
+      }),
     method: 'POST',
     path: GROUPS_PATH,
     body: ['name', 'description'],
@@ -92,12 +94,13 @@ export const groupTools: ToolEntry[] = [
     name: 'update_org_group',
     title: 'Replace team',
     description: `Replace a team's name and description (one field: patch_org_group). ${OWNERS_ONLY}`,
-    input: z.strictObject({
-      org,
-      group,
-      name: group.describe('New name (the current one to keep it)'),
-      description: description.optional(),
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        group,
+        name: group.describe('New name (the current one to keep it)'),
+        description: description.optional(),
+      }),
     method: 'PUT',
     path: GROUP_PATH,
     body: ['name', 'description'],
@@ -111,17 +114,18 @@ export const groupTools: ToolEntry[] = [
     name: 'patch_org_group',
     title: 'Patch team',
     description: `Change a team's name and/or description; what is left out stays. ${OWNERS_ONLY}`,
-    input: z
-      .strictObject({
-        org,
-        group,
-        name: group.optional().describe('New name'),
-        description: description.optional(),
-      })
-      .refine((args) => args.name !== undefined || args.description !== undefined, {
-        message: 'give name, description or both',
-        path: ['name'],
-      }),
+    input: () =>
+      z
+        .strictObject({
+          org,
+          group,
+          name: group.optional().describe('New name'),
+          description: description.optional(),
+        })
+        .refine((args) => args.name !== undefined || args.description !== undefined, {
+          message: 'give name, description or both',
+          path: ['name'],
+        }),
     method: 'PATCH',
     path: GROUP_PATH,
     body: ['name', 'description'],
@@ -137,7 +141,7 @@ export const groupTools: ToolEntry[] = [
     description:
       'Delete a team for good; its members stay in the org but lose the repository access it ' +
       `gave. ${OWNERS_ONLY}`,
-    input: z.strictObject({ org, group }),
+    input: () => z.strictObject({ org, group }),
     method: 'DELETE',
     path: GROUP_PATH,
     needsCredential: true,
@@ -152,13 +156,14 @@ export const groupTools: ToolEntry[] = [
     description:
       "List a team's members. Needs an org owner or editor; emails only for callers with " +
       'elevated rights.',
-    input: z.strictObject({
-      org,
-      group,
-      search: search.optional().describe('Matches username, full name or email'),
-      page,
-      page_size: pageSize,
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        group,
+        search: search.optional().describe('Matches username, full name or email'),
+        page,
+        page_size: pageSize,
+      }),
     paginated: true,
     method: 'GET',
     path: `${GROUP_PATH}/members`,
@@ -175,11 +180,12 @@ export const groupTools: ToolEntry[] = [
     description:
       'Add an org member to a team (no-op if already in; invite outsiders with bulk_invite). ' +
       OWNERS_ONLY,
-    input: z.strictObject({
-      org,
-      group,
-      member: username.describe('Docker ID of an org member'),
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        group,
+        member: username.describe('Docker ID of an org member'),
+      }),
     method: 'POST',
     path: `${GROUP_PATH}/members`,
     body: ['member'],
@@ -198,7 +204,7 @@ export const groupTools: ToolEntry[] = [
     description:
       'Remove a user from a team; they stay in the org but lose the repository access it gave. ' +
       OWNERS_ONLY,
-    input: z.strictObject({ org, group, username }),
+    input: () => z.strictObject({ org, group, username }),
     method: 'DELETE',
     path: `${GROUP_PATH}/members/{username}`,
     needsCredential: true,

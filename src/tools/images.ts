@@ -38,13 +38,14 @@ export const imageTools: ToolEntry[] = [
     name: 'get_images_summary',
     title: 'Count images',
     description: `Count a repository's images, active and inactive. ${PLAN_NOTE}`,
-    input: z.strictObject({
-      namespace,
-      repository,
-      active_from: dateTime
-        .optional()
-        .describe('Active means pushed or pulled since (default: a month ago)'),
-    }),
+    input: () =>
+      z.strictObject({
+        namespace,
+        repository,
+        active_from: dateTime
+          .optional()
+          .describe('Active means pushed or pulled since (default: a month ago)'),
+      }),
     method: 'GET',
     path: `${IMAGES_PATH}-summary`,
     query: ['active_from'],
@@ -57,16 +58,17 @@ export const imageTools: ToolEntry[] = [
     name: 'list_images',
     title: 'List images',
     description: `List a repository's images (digests): status, last push/pull, current tags. ${PLAN_NOTE}`,
-    input: z.strictObject({
-      namespace,
-      repository,
-      status: z.enum(['active', 'inactive']).optional(),
-      currently_tagged: z.boolean().optional().describe('Only images with/without a current tag'),
-      ordering: z.enum(['last_activity', '-last_activity', 'digest', '-digest']).optional(),
-      active_from: dateTime.optional().describe('Active means pushed or pulled since'),
-      page,
-      page_size: pageSize,
-    }),
+    input: () =>
+      z.strictObject({
+        namespace,
+        repository,
+        status: z.enum(['active', 'inactive']).optional(),
+        currently_tagged: z.boolean().optional().describe('Only images with/without a current tag'),
+        ordering: z.enum(['last_activity', '-last_activity', 'digest', '-digest']).optional(),
+        active_from: dateTime.optional().describe('Active means pushed or pulled since'),
+        page,
+        page_size: pageSize,
+      }),
     paginated: true,
     method: 'GET',
     path: IMAGES_PATH,
@@ -80,7 +82,7 @@ export const imageTools: ToolEntry[] = [
     name: 'list_image_tags',
     title: 'List image tags',
     description: `List the current and past tags of an image. ${PLAN_NOTE}`,
-    input: z.strictObject({ namespace, repository, digest, page, page_size: pageSize }),
+    input: () => z.strictObject({ namespace, repository, digest, page, page_size: pageSize }),
     paginated: true,
     method: 'GET',
     path: `${IMAGES_PATH}/{digest}/tags`,
@@ -99,27 +101,28 @@ export const imageTools: ToolEntry[] = [
     description:
       'Delete images by digest, tags included. Active or tagged ones are refused with warnings: ' +
       `resend them in ignore_warnings. Try dry_run first. ${PLAN_NOTE}`,
-    input: z.strictObject({
-      namespace,
-      manifests: z
-        .array(z.strictObject({ repository, digest }))
-        .min(1, 'must name at least one image')
-        .max(100, 'must name at most 100 images'),
-      ignore_warnings: z
-        .array(
-          z.strictObject({
-            repository,
-            digest,
-            warning: z.enum(['is_active', 'current_tag']),
-            tags: z.array(tag).max(100).optional(),
-          }),
-        )
-        .max(200)
-        .optional()
-        .describe('Warnings from a previous answer to accept'),
-      dry_run: z.boolean().default(false).describe('Check and report, delete nothing'),
-      active_from: dateTime.optional().describe('Active means pushed or pulled since'),
-    }),
+    input: () =>
+      z.strictObject({
+        namespace,
+        manifests: z
+          .array(z.strictObject({ repository, digest }))
+          .min(1, 'must name at least one image')
+          .max(100, 'must name at most 100 images'),
+        ignore_warnings: z
+          .array(
+            z.strictObject({
+              repository,
+              digest,
+              warning: z.enum(['is_active', 'current_tag']),
+              tags: z.array(tag).max(100).optional(),
+            }),
+          )
+          .max(200)
+          .optional()
+          .describe('Warnings from a previous answer to accept'),
+        dry_run: z.boolean().default(false).describe('Check and report, delete nothing'),
+        active_from: dateTime.optional().describe('Active means pushed or pulled since'),
+      }),
     method: 'POST',
     path: '/v2/namespaces/{namespace}/delete-images',
     body: ['dry_run', 'active_from', 'manifests', 'ignore_warnings'],

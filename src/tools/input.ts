@@ -16,7 +16,7 @@ const jsonSchemas = new Map<ToolEntry, Record<string, unknown>>();
 export function inputSchemaOf(entry: ToolEntry): z.ZodObject {
   let schema = effective.get(entry);
   if (!schema) {
-    schema = entry.input;
+    schema = entry.input();
     if (entry.paginated) schema = schema.extend({ all_pages: allPages, max_items: maxItems });
     if (entry.method === 'GET') schema = schema.extend({ detail });
     effective.set(entry, schema);

@@ -23,7 +23,7 @@ export const inviteTools: ToolEntry[] = [
     fresh: true,
     title: 'List invites',
     description: "List an org's pending invites with their ids. Needs an org owner or editor.",
-    input: z.strictObject({ org }),
+    input: () => z.strictObject({ org }),
     method: 'GET',
     path: '/v2/orgs/{org}/invites',
     access: 'read',
@@ -38,7 +38,7 @@ export const inviteTools: ToolEntry[] = [
     name: 'cancel_invite',
     title: 'Cancel invite',
     description: 'Cancel a pending invite; refused unless it belongs to the org given.',
-    input: z.strictObject({ org, id: inviteId }),
+    input: () => z.strictObject({ org, id: inviteId }),
     method: 'DELETE',
     path: '/v2/invites/{id}',
     access: 'write',
@@ -51,7 +51,7 @@ export const inviteTools: ToolEntry[] = [
     name: 'resend_invite',
     title: 'Resend invite',
     description: 'Resend a pending invite; refused unless it belongs to the org given.',
-    input: z.strictObject({ org, id: inviteId }),
+    input: () => z.strictObject({ org, id: inviteId }),
     method: 'PATCH',
     path: '/v2/invites/{id}/resend',
     access: 'write',
@@ -66,17 +66,18 @@ export const inviteTools: ToolEntry[] = [
     description:
       'Invite Docker IDs or emails to an org, optionally into a team. Owners (by role or team) ' +
       'need org admin.',
-    input: z.strictObject({
-      org,
-      invitees: z
-        .array(z.string().min(1).max(255))
-        .min(1, 'must name at least one invitee')
-        .max(1000, 'must name at most 1000 invitees')
-        .describe('Docker IDs or emails'),
-      team: group.optional().describe('Team to add them to'),
-      role: z.enum(['owner', 'editor', 'member']).default('member'),
-      dry_run: z.boolean().default(false).describe('Validate only, invite nobody'),
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        invitees: z
+          .array(z.string().min(1).max(255))
+          .min(1, 'must name at least one invitee')
+          .max(1000, 'must name at most 1000 invitees')
+          .describe('Docker IDs or emails'),
+        team: group.optional().describe('Team to add them to'),
+        role: z.enum(['owner', 'editor', 'member']).default('member'),
+        dry_run: z.boolean().default(false).describe('Validate only, invite nobody'),
+      }),
     method: 'POST',
     path: '/v2/invites/bulk',
     body: ['org', 'team', 'role', 'invitees', 'dry_run'],

@@ -44,20 +44,21 @@ export const memberTools: ToolEntry[] = [
     fresh: true,
     title: 'List org members',
     description: "List an org's members with role and teams. Needs an org owner or editor.",
-    input: z.strictObject({
-      org,
-      search: z
-        .string()
-        .min(1, 'must be 1-255 characters')
-        .max(255, 'must be 1-255 characters')
-        .optional()
-        .describe('Matches username, full name or email'),
-      type: z.enum(['all', 'invitee', 'member']).optional().describe('Default: member'),
-      role: role.optional(),
-      invites: z.boolean().optional().describe('Include pending invites'),
-      page,
-      page_size: pageSize,
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        search: z
+          .string()
+          .min(1, 'must be 1-255 characters')
+          .max(255, 'must be 1-255 characters')
+          .optional()
+          .describe('Matches username, full name or email'),
+        type: z.enum(['all', 'invitee', 'member']).optional().describe('Default: member'),
+        role: role.optional(),
+        invites: z.boolean().optional().describe('Include pending invites'),
+        page,
+        page_size: pageSize,
+      }),
     paginated: true,
     method: 'GET',
     path: MEMBERS_PATH,
@@ -76,7 +77,7 @@ export const memberTools: ToolEntry[] = [
     description:
       "Export an org's members as CSV: name, username, email, type, role, teams, joined. Needs " +
       'an org owner or editor.',
-    input: z.strictObject({ org }),
+    input: () => z.strictObject({ org }),
     method: 'GET',
     path: `${MEMBERS_PATH}/export`,
     needsCredential: true,
@@ -91,11 +92,12 @@ export const memberTools: ToolEntry[] = [
     description:
       "Set a member's org role. The last owner cannot be demoted: promote someone else first. " +
       OWNERS_ONLY,
-    input: z.strictObject({
-      org,
-      username,
-      role,
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        username,
+        role,
+      }),
     method: 'PUT',
     path: `${MEMBERS_PATH}/{username}`,
     body: ['role'],
@@ -111,10 +113,11 @@ export const memberTools: ToolEntry[] = [
     description:
       'Remove a member from the org and its teams; repository access ends at once. Not the last ' +
       `owner. ${OWNERS_ONLY}`,
-    input: z.strictObject({
-      org,
-      username,
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        username,
+      }),
     method: 'DELETE',
     path: `${MEMBERS_PATH}/{username}`,
     needsCredential: true,

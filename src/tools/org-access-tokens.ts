@@ -69,7 +69,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     fresh: true,
     title: 'List org tokens',
     description: `List an org's access tokens, without resources (see get_org_access_token). ${OWNERS_ONLY}`,
-    input: z.strictObject({ org, page, page_size: pageSize }),
+    input: () => z.strictObject({ org, page, page_size: pageSize }),
     paginated: true,
     method: 'GET',
     path: TOKENS_PATH,
@@ -89,7 +89,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     fresh: true,
     title: 'Get org token',
     description: `Get an org access token with its resources and scopes (no secret). ${OWNERS_ONLY}`,
-    input: z.strictObject({ org, access_token_id: accessTokenId }),
+    input: () => z.strictObject({ org, access_token_id: accessTokenId }),
     method: 'GET',
     path: TOKEN_PATH,
     needsCredential: true,
@@ -105,13 +105,14 @@ export const orgAccessTokenTools: ToolEntry[] = [
     description:
       'Create an org access token (identifier: the org name) for the resources given ' +
       `(within your grants). Its "token" is the secret, shown once. ${OWNERS_ONLY}`,
-    input: z.strictObject({
-      org,
-      label,
-      description: description.optional(),
-      resources: tokenResources.optional(),
-      expires_at: dateTime.optional().describe('Future expiry; none if left out'),
-    }),
+    input: () =>
+      z.strictObject({
+        org,
+        label,
+        description: description.optional(),
+        resources: tokenResources.optional(),
+        expires_at: dateTime.optional().describe('Future expiry; none if left out'),
+      }),
     method: 'POST',
     path: TOKENS_PATH,
     body: ['label', 'description', 'resources', 'expires_at'],
@@ -128,26 +129,27 @@ export const orgAccessTokenTools: ToolEntry[] = [
     description:
       "Change an org token's label, description or resources, or (de)activate it. resources " +
       `replaces the list (within your grants). ${OWNERS_ONLY}`,
-    input: z
-      .strictObject({
-        org,
-        access_token_id: accessTokenId,
-        label: label.optional(),
-        description: description.optional(),
-        resources: tokenResources.optional(),
-        is_active: z.boolean().optional(),
-      })
-      .refine(
-        (args) =>
-          args.label !== undefined ||
-          args.description !== undefined ||
-          args.resources !== undefined ||
-          args.is_active !== undefined,
-        {
-          message: 'give at least one of label, description, resources, is_active',
-          path: ['label'],
-        },
-      ),
+    input: () =>
+      z
+        .strictObject({
+          org,
+          access_token_id: accessTokenId,
+          label: label.optional(),
+          description: description.optional(),
+          resources: tokenResources.optional(),
+          is_active: z.boolean().optional(),
+        })
+        .refine(
+          (args) =>
+            args.label !== undefined ||
+            args.description !== undefined ||
+            args.resources !== undefined ||
+            args.is_active !== undefined,
+          {
+            message: 'give at least one of label, description, resources, is_active',
+            path: ['label'],
+          },
+        ),
     method: 'PATCH',
     path: TOKEN_PATH,
     body: ['label', 'description', 'resources', 'is_active'],
@@ -162,7 +164,7 @@ export const orgAccessTokenTools: ToolEntry[] = [
     name: 'delete_org_access_token',
     title: 'Delete org token',
     description: `Delete an org access token for good (deactivating can be undone). ${OWNERS_ONLY}`,
-    input: z.strictObject({ org, access_token_id: accessTokenId }),
+    input: () => z.strictObject({ org, access_token_id: accessTokenId }),
     method: 'DELETE',
     path: TOKEN_PATH,
     needsCredential: true,

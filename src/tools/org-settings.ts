@@ -24,7 +24,7 @@ export const orgSettingsTools: ToolEntry[] = [
     name: 'get_org_settings',
     title: 'Get org settings',
     description: `Get the images an org's members may use. Needs an org owner or editor. ${BUSINESS_NOTE}`,
-    input: z.strictObject({ org }),
+    input: () => z.strictObject({ org }),
     method: 'GET',
     path: SETTINGS_PATH,
     needsCredential: true,
@@ -39,14 +39,15 @@ export const orgSettingsTools: ToolEntry[] = [
     description:
       "Set the images an org's members may use; give all three flags (replaces the setting). " +
       `Org owners only. ${BUSINESS_NOTE}`,
-    input: z.strictObject({
-      org,
-      restricted_images: z.strictObject({
-        enabled: z.boolean().describe('Restrict the images members use'),
-        allow_official_images: z.boolean().describe('Still allow Docker Official Images'),
-        allow_verified_publishers: z.boolean().describe('Still allow Verified Publisher images'),
+    input: () =>
+      z.strictObject({
+        org,
+        restricted_images: z.strictObject({
+          enabled: z.boolean().describe('Restrict the images members use'),
+          allow_official_images: z.boolean().describe('Still allow Docker Official Images'),
+          allow_verified_publishers: z.boolean().describe('Still allow Verified Publisher images'),
+        }),
       }),
-    }),
     method: 'PUT',
     path: SETTINGS_PATH,
     body: ['restricted_images'],

@@ -21,15 +21,16 @@ export const repositoryTools: ToolEntry[] = [
     description:
       "List a namespace's repositories: private ones only if the credential sees them, none " +
       'outside your grants.',
-    input: z.strictObject({
-      namespace,
-      name: z.string().min(1).max(255).optional().describe('Only names containing this'),
-      ordering: z
-        .enum(['name', '-name', 'last_updated', '-last_updated', 'pull_count', '-pull_count'])
-        .optional(),
-      page,
-      page_size: pageSize,
-    }),
+    input: () =>
+      z.strictObject({
+        namespace,
+        name: z.string().min(1).max(255).optional().describe('Only names containing this'),
+        ordering: z
+          .enum(['name', '-name', 'last_updated', '-last_updated', 'pull_count', '-pull_count'])
+          .optional(),
+        page,
+        page_size: pageSize,
+      }),
     paginated: true,
     method: 'GET',
     path: '/v2/namespaces/{namespace}/repositories',
@@ -46,7 +47,7 @@ export const repositoryTools: ToolEntry[] = [
     description:
       'Get a repository: visibility, pulls, stars, immutable-tag rules. detail "full" adds the ' +
       'full description.',
-    input: z.strictObject({ namespace, repository }),
+    input: () => z.strictObject({ namespace, repository }),
     method: 'GET',
     path: REPO_PATH,
     access: 'read',
@@ -59,7 +60,7 @@ export const repositoryTools: ToolEntry[] = [
     title: 'Check repository',
     description:
       'Check a repository exists and the credential sees it. Answers {"exists": true|false}.',
-    input: z.strictObject({ namespace, repository }),
+    input: () => z.strictObject({ namespace, repository }),
     method: 'HEAD',
     path: REPO_PATH,
     access: 'read',
@@ -74,14 +75,15 @@ export const repositoryTools: ToolEntry[] = [
     description:
       'Create a repository (the credential needs repo:write there). Public unless is_private; ' +
       'private ones count against the plan.',
-    input: z.strictObject({
-      namespace,
-      name: repository,
-      description: shortDescription.optional(),
-      full_description: fullDescription.optional(),
-      is_private: z.boolean().default(false),
-      registry: z.literal('docker.io').optional(),
-    }),
+    input: () =>
+      z.strictObject({
+        namespace,
+        name: repository,
+        description: shortDescription.optional(),
+        full_description: fullDescription.optional(),
+        is_private: z.boolean().default(false),
+        registry: z.literal('docker.io').optional(),
+      }),
     method: 'POST',
     path: '/v2/namespaces/{namespace}/repositories',
     body: ['name', 'namespace', 'description', 'full_description', 'is_private', 'registry'],
@@ -96,17 +98,18 @@ export const repositoryTools: ToolEntry[] = [
     description:
       "Change a repository's short and/or full description. Undocumented upstream; needs " +
       'repo:write.',
-    input: z
-      .strictObject({
-        namespace,
-        repository,
-        description: shortDescription.optional(),
-        full_description: fullDescription.optional(),
-      })
-      .refine((args) => args.description !== undefined || args.full_description !== undefined, {
-        message: 'give description, full_description or both',
-        path: ['description'],
-      }),
+    input: () =>
+      z
+        .strictObject({
+          namespace,
+          repository,
+          description: shortDescription.optional(),
+          full_description: fullDescription.optional(),
+        })
+        .refine((args) => args.description !== undefined || args.full_description !== undefined, {
+          message: 'give description, full_description or both',
+          path: ['description'],
+        }),
     method: 'PATCH',
     path: REPO_PATH,
     body: ['description', 'full_description'],
@@ -121,15 +124,16 @@ export const repositoryTools: ToolEntry[] = [
     description:
       'Turn immutable tags on/off and set which tags can never be overwritten. Needs repository ' +
       'admin.',
-    input: z.strictObject({
-      namespace,
-      repository,
-      immutable_tags: z.boolean(),
-      immutable_tags_rules: z
-        .array(immutableTagRule)
-        .max(100, 'must hold at most 100 rules')
-        .describe('Tags matching any cannot be overwritten'),
-    }),
+    input: () =>
+      z.strictObject({
+        namespace,
+        repository,
+        immutable_tags: z.boolean(),
+        immutable_tags_rules: z
+          .array(immutableTagRule)
+          .max(100, 'must hold at most 100 rules')
+          .describe('Tags matching any cannot be overwritten'),
+      }),
     method: 'PATCH',
     path: `${REPO_PATH}/immutabletags`,
     body: ['immutable_tags', 'immutable_tags_rules'],
@@ -142,11 +146,12 @@ export const repositoryTools: ToolEntry[] = [
     name: 'verify_immutable_tags',
     title: 'Preview immutable rule',
     description: 'List the existing tags an immutable-tag rule would match. Changes nothing.',
-    input: z.strictObject({
-      namespace,
-      repository,
-      regex: immutableTagRule,
-    }),
+    input: () =>
+      z.strictObject({
+        namespace,
+        repository,
+        regex: immutableTagRule,
+      }),
     method: 'POST',
     path: `${REPO_PATH}/immutabletags/verify`,
     body: ['regex'],
@@ -161,12 +166,13 @@ export const repositoryTools: ToolEntry[] = [
     description:
       'Give an org team read, write or admin access to an org repository. Needs repository ' +
       'admin; team ids: list_org_groups.',
-    input: z.strictObject({
-      namespace: namespace.describe('The org owning the repository'),
-      repository,
-      group_id: z.number().int('must be a whole number').positive('must be positive'),
-      permission: z.enum(['read', 'write', 'admin']),
-    }),
+    input: () =>
+      z.strictObject({
+        namespace: namespace.describe('The org owning the repository'),
+        repository,
+        group_id: z.number().int('must be a whole number').positive('must be positive'),
+        permission: z.enum(['read', 'write', 'admin']),
+      }),
     method: 'POST',
     path: '/v2/repositories/{namespace}/{repository}/groups',
     body: ['group_id', 'permission'],

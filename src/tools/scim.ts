@@ -194,7 +194,7 @@ export const scimTools: ToolEntry[] = [
     fresh: true,
     title: 'SCIM: features',
     description: `Docker Hub's SCIM features (filter, sort, patch, bulk, etag) and auth. ${TOKEN_NOTE}`,
-    input: z.strictObject({}),
+    input: () => z.strictObject({}),
     method: 'GET',
     path: `${SCIM_PATH}/ServiceProviderConfig`,
     identity: 'scim',
@@ -208,7 +208,7 @@ export const scimTools: ToolEntry[] = [
     fresh: true,
     title: 'SCIM: resource types',
     description: `List the SCIM resource types Docker Hub provisions (only User). ${TOKEN_NOTE}`,
-    input: z.strictObject({}),
+    input: () => z.strictObject({}),
     method: 'GET',
     path: `${SCIM_PATH}/ResourceTypes`,
     identity: 'scim',
@@ -222,12 +222,13 @@ export const scimTools: ToolEntry[] = [
     fresh: true,
     title: 'SCIM: resource type',
     description: `Get a SCIM resource type: its endpoint and schema. ${TOKEN_NOTE}`,
-    input: z.strictObject({
-      name: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'must be a resource type name such as "User"')
-        .describe('e.g. "User"'),
-    }),
+    input: () =>
+      z.strictObject({
+        name: z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'must be a resource type name such as "User"')
+          .describe('e.g. "User"'),
+      }),
     method: 'GET',
     path: `${SCIM_PATH}/ResourceTypes/{name}`,
     identity: 'scim',
@@ -241,7 +242,7 @@ export const scimTools: ToolEntry[] = [
     fresh: true,
     title: 'SCIM: schemas',
     description: `List the SCIM schemas Docker Hub supports, with attribute names. ${TOKEN_NOTE}`,
-    input: z.strictObject({}),
+    input: () => z.strictObject({}),
     method: 'GET',
     path: `${SCIM_PATH}/Schemas`,
     identity: 'scim',
@@ -255,16 +256,17 @@ export const scimTools: ToolEntry[] = [
     fresh: true,
     title: 'SCIM: schema',
     description: `Get a SCIM schema: each attribute's type, mutability, required. ${TOKEN_NOTE}`,
-    input: z.strictObject({
-      id: z
-        .string()
-        .max(255, 'must be at most 255 characters')
-        .regex(
-          /^urn:[A-Za-z0-9][A-Za-z0-9:._-]*$/,
-          'must be a schema URN such as urn:ietf:params:scim:schemas:core:2.0:User',
-        )
-        .describe('e.g. urn:ietf:params:scim:schemas:core:2.0:User'),
-    }),
+    input: () =>
+      z.strictObject({
+        id: z
+          .string()
+          .max(255, 'must be at most 255 characters')
+          .regex(
+            /^urn:[A-Za-z0-9][A-Za-z0-9:._-]*$/,
+            'must be a schema URN such as urn:ietf:params:scim:schemas:core:2.0:User',
+          )
+          .describe('e.g. urn:ietf:params:scim:schemas:core:2.0:User'),
+      }),
     method: 'GET',
     path: `${SCIM_PATH}/Schemas/{id}`,
     identity: 'scim',
@@ -280,42 +282,43 @@ export const scimTools: ToolEntry[] = [
     description:
       "List the org's provisioned users. Filter ops: eq, ne, co, sw, and, or, not, parentheses. " +
       `Deactivated users stay, with active false. ${TOKEN_NOTE}`,
-    input: z.strictObject({
-      startIndex: z
-        .number()
-        .int('must be a whole number')
-        .min(1, 'must be 1 or more')
-        .default(1)
-        .describe('Index of the first user'),
-      count: z
-        .number()
-        .int('must be a whole number')
-        .min(1, 'must be between 1 and 200')
-        .max(200, 'must be between 1 and 200')
-        .default(10),
-      filter: z
-        .string()
-        .min(1, 'must not be empty')
-        .max(1000, 'must be at most 1000 characters')
-        .optional()
-        .describe('SCIM filter, e.g. userName eq "jon.snow@docker.com"'),
-      attributes: z
-        .string()
-        .max(1000, 'must be at most 1000 characters')
-        .regex(
-          /^[A-Za-z][A-Za-z0-9_:.-]*(?:\s*,\s*[A-Za-z][A-Za-z0-9_:.-]*)*$/,
-          'must be a comma-separated list of attribute names, e.g. "userName,displayName"',
-        )
-        .optional()
-        .describe('Comma-separated; id always returned'),
-      sortBy: z
-        .string()
-        .max(100, 'must be at most 100 characters')
-        .regex(ATTRIBUTE, ATTRIBUTE_RULE)
-        .optional()
-        .describe('e.g. userName'),
-      sortOrder: z.enum(['ascending', 'descending']).optional().describe('With sortBy'),
-    }),
+    input: () =>
+      z.strictObject({
+        startIndex: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be 1 or more')
+          .default(1)
+          .describe('Index of the first user'),
+        count: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be between 1 and 200')
+          .max(200, 'must be between 1 and 200')
+          .default(10),
+        filter: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(1000, 'must be at most 1000 characters')
+          .optional()
+          .describe('SCIM filter, e.g. userName eq "jon.snow@docker.com"'),
+        attributes: z
+          .string()
+          .max(1000, 'must be at most 1000 characters')
+          .regex(
+            /^[A-Za-z][A-Za-z0-9_:.-]*(?:\s*,\s*[A-Za-z][A-Za-z0-9_:.-]*)*$/,
+            'must be a comma-separated list of attribute names, e.g. "userName,displayName"',
+          )
+          .optional()
+          .describe('Comma-separated; id always returned'),
+        sortBy: z
+          .string()
+          .max(100, 'must be at most 100 characters')
+          .regex(ATTRIBUTE, ATTRIBUTE_RULE)
+          .optional()
+          .describe('e.g. userName'),
+        sortOrder: z.enum(['ascending', 'descending']).optional().describe('With sortBy'),
+      }),
     method: 'GET',
     path: `${SCIM_PATH}/Users`,
     query: ['startIndex', 'count', 'filter', 'attributes', 'sortBy', 'sortOrder'],
@@ -330,7 +333,7 @@ export const scimTools: ToolEntry[] = [
     fresh: true,
     title: 'SCIM: get user',
     description: `Get a provisioned user: email (userName), Docker ID (displayName), name, active, teams. ${TOKEN_NOTE}`,
-    input: z.strictObject({ id: userId }),
+    input: () => z.strictObject({ id: userId }),
     method: 'GET',
     path: `${SCIM_PATH}/Users/{id}`,
     identity: 'scim',
@@ -345,7 +348,7 @@ export const scimTools: ToolEntry[] = [
     description:
       'Provision a user by email (userName): an existing Docker account with it ' +
       `joins, else one is created. 409 if already provisioned. ${TOKEN_NOTE}`,
-    input: z.strictObject({ schemas, userName, name: name.optional() }),
+    input: () => z.strictObject({ schemas, userName, name: name.optional() }),
     method: 'POST',
     path: `${SCIM_PATH}/Users`,
     body: ['schemas', 'userName', 'name'],
@@ -362,13 +365,14 @@ export const scimTools: ToolEntry[] = [
     description:
       "Change a user's name or (de)activate them: active false removes them from the org. A " +
       `name left out is kept. ${TOKEN_NOTE}`,
-    input: z.strictObject({
-      id: userId,
-      schemas,
-      userName: userName.optional().describe('Read from the Hub if left out'),
-      name: name.optional(),
-      active: z.boolean().describe('false deactivates (removes) the user'),
-    }),
+    input: () =>
+      z.strictObject({
+        id: userId,
+        schemas,
+        userName: userName.optional().describe('Read from the Hub if left out'),
+        name: name.optional(),
+        active: z.boolean().describe('false deactivates (removes) the user'),
+      }),
     method: 'PUT',
     path: `${SCIM_PATH}/Users/{id}`,
     body: ['schemas', 'userName', 'name', 'active'],

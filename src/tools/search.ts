@@ -12,22 +12,28 @@ export const searchTools: ToolEntry[] = [
     title: 'Search Docker Hub',
     description:
       "Search Docker Hub's public images (or extensions, plugins) by keyword, best match first.",
-    input: z.strictObject({
-      query: z.string().min(1, 'must not be empty').max(255),
-      // The v4 search also finds Desktop extensions and Engine plugins, which are not images.
-      type: z.enum(['image', 'extension', 'plugin']).default('image'),
-      badges: list(['official', 'verified_publisher', 'open_source']),
-      architectures: z
-        .array(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be an architecture name like "arm64"'))
-        .max(10)
-        .optional()
-        .describe('e.g. ["arm64"]'),
-      operating_systems: list(['linux', 'windows']),
-      sort: z.enum(['pull_count', 'updated_at']).optional().describe('Sort instead of best match'),
-      order: z.enum(['asc', 'desc']).optional().describe('With sort'),
-      page,
-      page_size: pageSize,
-    }),
+    input: () =>
+      z.strictObject({
+        query: z.string().min(1, 'must not be empty').max(255),
+        // The v4 search also finds Desktop extensions and Engine plugins, which are not images.
+        type: z.enum(['image', 'extension', 'plugin']).default('image'),
+        badges: list(['official', 'verified_publisher', 'open_source']),
+        architectures: z
+          .array(
+            z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be an architecture name like "arm64"'),
+          )
+          .max(10)
+          .optional()
+          .describe('e.g. ["arm64"]'),
+        operating_systems: list(['linux', 'windows']),
+        sort: z
+          .enum(['pull_count', 'updated_at'])
+          .optional()
+          .describe('Sort instead of best match'),
+        order: z.enum(['asc', 'desc']).optional().describe('With sort'),
+        page,
+        page_size: pageSize,
+      }),
     method: 'GET',
     path: '/api/search/v4',
     // The search service pages by offset: turn page/page_size into from/size.

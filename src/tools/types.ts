@@ -48,8 +48,11 @@ export interface ToolEntry {
   title: string;
   /** What it does, what it needs, one note that matters. */
   description: string;
-  /** Strict zod object: unknown argument names are refused. */
-  input: z.ZodObject;
+  /**
+   * Strict zod object: unknown argument names are refused. Built on the tool's first use, once
+   * (input.ts): a start that only lists tools builds none of the catalog's 62.
+   */
+  input: () => z.ZodObject;
   method: HubMethod;
   /** Path template; each `{param}` is validated and encoded as one segment. */
   path: string;
