@@ -14,7 +14,7 @@ import type {
   Server,
 } from '@modelcontextprotocol/server';
 import { APPROVAL_FORM, approvalMessage, formDecision } from './approval/form.js';
-import { type Approver, answered } from './gateway/approval.js';
+import { type Approver, answered } from './approval/types.js';
 
 /**
  * The elicitation approver of one 2025-era session's server; `timeoutMs()` is how long a person

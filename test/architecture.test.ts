@@ -7,6 +7,7 @@
  *                        (hub uses the secrets rule to scrub what upstream echoes)
  *   audit, config        records and sinks; the config file and its store (policy types below)
  *   tools                the catalog and its machinery, over hub and policy
+ *   approval             asking a person before a call: seals, the ledger, the approvers
  *   gateway              the call path: config, tools, audit, hub, policy
  *   server               the MCP adapter over the gateway
  *   http                 the HTTP service over server and gateway
@@ -31,10 +32,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   config: ['policy'],
   oauth: ['config'],
   tools: ['hub', 'policy', 'secrets'],
-  gateway: ['audit', 'config', 'hub', 'policy', 'secrets', 'tools', 'version'],
-  elicit: ['gateway'],
-  server: ['audit', 'elicit', 'gateway', 'version'],
-  http: ['audit', 'config', 'gateway', 'oauth', 'server', 'tools'],
+  approval: ['audit', 'config'],
+  gateway: ['approval', 'audit', 'config', 'hub', 'policy', 'secrets', 'tools', 'version'],
+  elicit: ['approval'],
+  server: ['approval', 'audit', 'elicit', 'gateway', 'version'],
+  http: ['approval', 'audit', 'config', 'gateway', 'oauth', 'server', 'tools'],
   'cli-flags': ['hub', 'log'],
   options: ['cli-flags', 'config', 'hub', 'log', 'policy'],
   commands: [

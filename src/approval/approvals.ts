@@ -4,15 +4,14 @@
  * operators who may decide out of band.
  */
 
-import { timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { ownerOfBearer } from '../config/key-match.js';
 import type { ConfigStore } from '../config/store.js';
-import type { Approver } from '../gateway/approval.js';
-import { keyHash } from '../http/keys.js';
 import { type ApprovalLedger, memoryLedger, redisLedger } from './ledger.js';
 import { operatorApprover } from './operator.js';
 import { type RoundTripMaterial, roundTripApprover } from './round-trip.js';
 import { createSeal, type Seal } from './seal.js';
+import type { Approver } from './types.js';
 
 export interface Approvals {
   readonly ledger: ApprovalLedger;
@@ -54,18 +53,13 @@ export function createApprovals(store: ConfigStore, redis?: Redis): Approvals {
     operator: operatorApprover(ledger, () =>
       seconds('operatorExpiresSeconds', DEFAULT_OPERATOR_EXPIRES_SECONDS),
     ),
-    operatorFor(authorization) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-      if (!match) return undefined;
-      const presented = keyHash(match[1] as string);
-      let found: string | undefined;
-      for (const operator of store.config.approvals?.operators ?? []) {
-        const expected = Buffer.from(operator.key.slice('sha256:'.length), 'hex');
-        // No early exit, as for agents' keys (http/keys.ts).
-        if (expected.length === presented.length && timingSafeEqual(expected, presented))
-          found = operator.name;
-      }
-      return found;
-    },
+    operatorFor: (authorization) =>
+      ownerOfBearer(
+        authorization,
+        (store.config.approvals?.operators ?? []).map(({ name, key }) => ({
+          owner: name,
+          hash: key,
+        })),
+      ),
   };
 }

@@ -3,7 +3,7 @@
  * arguments, and one yes/no field. The same words over a 2025 elicitation, a 2026-07-28
  * `input_required` and the operator's list.
  */
-import type { ApprovalRequest } from '../gateway/approval.js';
+import type { ApprovalRequest } from './types.js';
 
 export const APPROVAL_FORM = {
   type: 'object' as const,

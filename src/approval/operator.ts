@@ -5,8 +5,9 @@
  * next call with exactly the same tool and arguments takes the decision, once. A decision is
  * for one call: the call after it is asked again.
  */
-import { type Approver, answered } from '../gateway/approval.js';
+
 import type { ApprovalLedger } from './ledger.js';
+import { type Approver, answered } from './types.js';
 
 export function operatorApprover(ledger: ApprovalLedger, expiresMs: () => number): Approver {
   return async (request) => {

@@ -10,16 +10,11 @@
  * An answer that comes without a seal is not an answer: the client is asked.
  */
 import type { Principal } from '../audit/record.js';
-import {
-  type ApprovalAnswer,
-  type ApprovalRequest,
-  type Approver,
-  answered,
-} from '../gateway/approval.js';
 import { APPROVAL_FORM, approvalMessage, formDecision } from './form.js';
 import type { ApprovalLedger } from './ledger.js';
 import { approvalId } from './ledger.js';
 import type { Seal } from './seal.js';
+import { type ApprovalAnswer, type ApprovalRequest, type Approver, answered } from './types.js';
 
 /** The key of hubgate's question in `inputRequests`, and of its answer in `inputResponses`. */
 export const APPROVAL_INPUT = 'hubgate_approval';

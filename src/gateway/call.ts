@@ -6,6 +6,12 @@
  */
 import type { Logger } from 'pino';
 import {
+  type ApprovalAnswer,
+  type Approver,
+  type AskResult,
+  callDigest,
+} from '../approval/types.js';
+import {
   type AuditRecord,
   auditRecord,
   type CallFacts,
@@ -24,7 +30,6 @@ import { confirmationRefusal } from '../tools/features.js';
 import { type Bindings, prepareCall } from '../tools/prepare.js';
 import { resultText, shapeResult } from '../tools/result.js';
 import type { ToolEntry } from '../tools/types.js';
-import { type ApprovalAnswer, type Approver, type AskResult, callDigest } from './approval.js';
 import type { AgentRateLimiter } from './rate-limit.js';
 import type { RateLimitTally } from './rate-limit-tally.js';
 import { CallRejected, INVALID_PARAMS, RATE_LIMITED } from './rejection.js';

@@ -3,31 +3,19 @@
  * compared with every stored hash in constant time, so neither the key nor which agent it almost
  * matched leaks through timing.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../config/types.js';
 
-export function keyHash(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
-}
+import { keyHash, ownerOfBearer } from '../config/key-match.js';
+import type { Config } from '../config/types.js';
 
 /** The agent whose key is in `Authorization: Bearer <key>`, or undefined. */
 export function agentForAuthorization(
   config: Config,
   header: string | undefined,
 ): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) return undefined;
-  const presented = keyHash(match[1] as string);
-  let found: string | undefined;
-  for (const agent of config.agents.values()) {
-    for (const stored of agent.keys) {
-      const expected = Buffer.from(stored.slice('sha256:'.length), 'hex');
-      // No early exit: every stored key is compared whatever matched before.
-      if (expected.length === presented.length && timingSafeEqual(expected, presented))
-        found = agent.name;
-    }
-  }
-  return found;
+  const stored = [...config.agents.values()].flatMap((agent) =>
+    agent.keys.map((hash) => ({ owner: agent.name, hash })),
+  );
+  return ownerOfBearer(header, stored);
 }
 
 export function anyAgentHasKeys(config: Config): boolean {
