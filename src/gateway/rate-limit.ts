@@ -24,7 +24,8 @@ export function createAgentRateLimiter(
   redis?: Redis,
 ): AgentRateLimiter {
   // Started now, so that it is loaded by the time the first request is counted.
-  const library = import('rate-limiter-flexible');
+  // A CommonJS package: bundled, its classes are on the namespace's default export only.
+  const library = import('rate-limiter-flexible').then((module) => module.default);
   // One limiter per limit: agents may each have their own calls_per_minute.
   const limiters = new Map<number, RateLimiterAbstract>();
   const limiterFor = (
