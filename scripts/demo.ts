@@ -1,9 +1,10 @@
 /**
  * `npm run demo`: hubgate's main job, offline. It starts the Docker Hub stand-in from
- * test/fake-hub, writes a policy with two agents (a read-only assistant and a CI bot allowed to
- * write one repository), runs the built hubgate over stdio once per agent through the MCP SDK's
- * own client, and shows what each agent sees, what it may do, what it may not and why, and the
- * audit records left behind. Exits 0 when every call was decided as the policy says.
+ * test/fake-hub, writes a policy with three agents (a read-only assistant, a CI bot allowed to
+ * write one repository, and a release bot whose writes a person approves first), runs the built
+ * hubgate over stdio once per agent through the MCP SDK's own client, and shows what each agent
+ * sees, what it may do, what it may not and why, the approval asked and answered (one yes, one
+ * no), and the audit records left behind. Exits 0 when every call was decided as the policy says.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { SEED, startFakeHub } from '../test/fake-hub/index.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -20,6 +22,8 @@ interface Step {
   args: Record<string, unknown>;
   /** What the policy must decide. */
   expect: 'allowed' | 'refused';
+  /** For a call a person must approve: what the person (played by the demo) answers. */
+  answer?: boolean;
 }
 
 const PLAN: Record<string, { about: string; steps: Step[] }> = {
@@ -65,6 +69,23 @@ const PLAN: Record<string, { about: string; steps: Step[] }> = {
       },
     ],
   },
+  'release-bot': {
+    about: 'a release bot: may write acme/app, but a person approves each call first',
+    steps: [
+      {
+        tool: 'update_repository',
+        args: { namespace: 'acme', repository: 'app', description: 'Release 1.2' },
+        answer: true,
+        expect: 'allowed',
+      },
+      {
+        tool: 'update_repository',
+        args: { namespace: 'acme', repository: 'app', description: 'Deprecated' },
+        answer: false,
+        expect: 'refused',
+      },
+    ],
+  },
 };
 
 const line = (text = '') => process.stdout.write(`${text}\n`);
@@ -93,10 +114,14 @@ agents:
     grants:
       - { resource: "repo:acme/app", access: write }
       - { resource: "repo:library/*", access: read }
+  release-bot:
+    credential: alice-ci
+    grants:
+      - { resource: "repo:acme/app", access: write, approve: always }
 audit: { file: "${audit}" }
 `,
   );
-  line('hubgate demo: two agents, one Docker Hub (a local stand-in), one policy');
+  line('hubgate demo: three agents, one Docker Hub (a local stand-in), one policy');
   line(`policy: ${config}`);
 
   let surprises = 0;
@@ -104,7 +129,21 @@ audit: { file: "${audit}" }
     for (const [agent, { about, steps }] of Object.entries(PLAN)) {
       line();
       line(`━━ agent ${agent}: ${about}`);
-      const client = new Client({ name: 'hubgate-demo', version: '1' });
+      // The demo's client can ask its user to approve a call (form elicitation); the user's
+      // answers are the plan's.
+      const client = new Client(
+        { name: 'hubgate-demo', version: '1' },
+        { capabilities: { elicitation: { form: {} } } },
+      );
+      const answers = steps.flatMap((step) => (step.answer === undefined ? [] : [step.answer]));
+      client.setRequestHandler(ElicitRequestSchema, async (request) => {
+        const approve = answers.shift() ?? false;
+        const asked = String(request.params.message).split('\n')[0];
+        line(
+          `      ? hubgate asks the user: ${asked} → the user answers ${approve ? 'yes' : 'no'}`,
+        );
+        return { action: 'accept', content: { approve } };
+      });
       await client.connect(
         new StdioClientTransport({
           command: process.execPath,
@@ -123,7 +162,7 @@ audit: { file: "${audit}" }
         for (const step of steps) {
           const result = await client.callTool({ name: step.tool, arguments: step.args });
           const text = (result.content as { text?: string }[])[0]?.text ?? '';
-          const refused = result.isError === true && text.startsWith('Refused by hubgate policy');
+          const refused = result.isError === true && text.startsWith('Refused by hubgate');
           const outcome = refused ? 'refused' : result.isError ? 'error' : 'allowed';
           const mark = outcome === step.expect ? '✓' : '✗ UNEXPECTED';
           if (outcome !== step.expect) surprises += 1;
@@ -144,9 +183,10 @@ audit: { file: "${audit}" }
       .map((text) => JSON.parse(text));
     const records = lines.filter((record) => record.outcome !== 'pending');
     for (const record of records) {
+      const approval = record.approval ? ` [approval: ${record.approval.decision}]` : '';
       line(
-        `  ${record.agent.padEnd(9)} ${record.decision.padEnd(5)} ${record.tool.padEnd(17)} ` +
-          `${(record.resources as string[]).join(',').padEnd(22)} ${short(record.reason, 90)}`,
+        `  ${record.agent.padEnd(11)} ${record.decision.padEnd(5)} ${record.tool.padEnd(17)} ` +
+          `${(record.resources as string[]).join(',').padEnd(22)} ${short(record.reason, 90)}${approval}`,
       );
     }
     const expected = Object.values(PLAN).reduce((n, plan) => n + plan.steps.length, 0);

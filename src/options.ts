@@ -137,7 +137,9 @@ Serves MCP over HTTP for several agents at once: Streamable HTTP at /mcp (2025 s
 turns it off), and /healthz, /readyz and /metrics. Agents authenticate with
 "Authorization: Bearer <key>"; the config holds the sha256 of each agent's keys (hubgate key).
 Refuses to start when no agent has a key, unless --allow-anonymous names the agent that requests
-without a key act as.
+without a key act as. Calls a grant marks approve: wait for a person: the client's user, or an
+operator (hubgate approvals, hubgate approve ID, through /approvals). Replicas that share a Redis
+need the same approvals.key in their config, e.g. key: \${HUBGATE_APPROVAL_KEY}.
 
 ${flagHelp('http')}
 Examples:

@@ -20,7 +20,12 @@ describe('README', () => {
   it('holds YAML configs that load', () => {
     const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
     expect(blocks.length).toBeGreaterThanOrEqual(4);
-    const env = { DOCKER_HUB_USERNAME: 'me', DOCKER_HUB_TOKEN: 't', MYORG_CI_TOKEN: 't' };
+    const env = {
+      DOCKER_HUB_USERNAME: 'me',
+      DOCKER_HUB_TOKEN: 't',
+      MYORG_CI_TOKEN: 't',
+      HUBGATE_APPROVAL_KEY: 'a key of at least thirty-two characters',
+    };
     for (const block of blocks)
       expect(parseConfig(block, 'README.yaml', env, toolNames).agents.size).toBeGreaterThan(0);
   });

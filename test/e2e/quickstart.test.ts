@@ -59,6 +59,10 @@ describe('the README quickstart', () => {
       expect(output).toMatch(/✓ refused +create_repository/);
       expect(output).toMatch(/Refused by hubgate policy: agent "assistant" has no grant for write/);
       expect(output).toMatch(/━━ audit records[\s\S]*ci-bot +allow +update_repository/);
+      // One call a person approves, one they decline: only the first is sent.
+      expect(output).toMatch(/the user answers yes\n +✓ allowed update_repository .*Release 1\.2/);
+      expect(output).toMatch(/the user answers no\n +✓ refused update_repository/);
+      expect(output).toContain('the person asked to approve it answered no. Nothing was sent');
       expect(output).toContain('demo: every call was decided as the policy says');
       expect(output).not.toContain('UNEXPECTED');
     } finally {
