@@ -82,6 +82,14 @@ export async function serveHttp(options: HttpOptions, env: NodeJS.ProcessEnv): P
   if (options.allowAnonymous !== undefined) {
     logger.warn({ agent: options.allowAnonymous }, 'requests without a key act as this agent');
   }
+  const approving = [...config.agents.values()].some((agent) =>
+    agent.grants.some((grant) => grant.approve),
+  );
+  if (approving && options.redisUrl && !config.approvals?.key) {
+    logger.warn(
+      'approvals.key is not set: each replica seals its 2026-07-28 approval questions with a key of its own, so an answer that reaches another replica is refused; give every replica the same approvals.key',
+    );
+  }
   logger.info(
     {
       version: VERSION,
