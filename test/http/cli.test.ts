@@ -352,7 +352,11 @@ describe('hubgate http --help', () => {
     expect(http.length).toBeGreaterThanOrEqual(15);
     // The list read from the source is the one the parser applies.
     for (const flag of all) {
-      const argv = ['http', `--${flag}`, ...(['json', 'markdown', 'deny'].includes(flag) ? [] : ['1'])];
+      const argv = [
+        'http',
+        `--${flag}`,
+        ...(['json', 'markdown', 'deny'].includes(flag) ? [] : ['1']),
+      ];
       if (flag === 'help' || flag === 'version') continue;
       let error: unknown;
       try {
