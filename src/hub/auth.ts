@@ -45,9 +45,13 @@ export class TokenSource {
 
   /** A valid bearer token, from the cache or from one shared exchange. */
   async token(): Promise<string> {
+    return this.current() ?? (await this.refresh()).token;
+  }
+
+  /** The cached token while it is valid, without waiting: most calls need no exchange. */
+  current(): string | undefined {
     const cached = this.cached;
-    if (cached && this.now() < cached.refreshAt) return cached.token;
-    return (await this.refresh()).token;
+    return cached && this.now() < cached.refreshAt ? cached.token : undefined;
   }
 
   /**

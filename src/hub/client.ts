@@ -241,6 +241,9 @@ export class HubClient {
    */
   private async token(request: HubRequest, left: () => number): Promise<string | undefined> {
     if (!this.tokens) return undefined;
+    // A cached token needs no race against the budget (send() checks what is left anyway).
+    const ready = this.tokens.current();
+    if (ready) return ready;
     try {
       return await this.withinBudget(this.tokens.token(), request, left());
     } catch (error) {

@@ -109,8 +109,19 @@ export class HubConnection {
   ): Promise<HubResponse> {
     const { method } = request;
     const path = `${this.basePath}${request.path}${buildQuery(request.query)}`;
-    const timeout = AbortSignal.timeout(budgetMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    // One controller ends the request when the budget runs out or the caller cancels: cheaper,
+    // on every request, than AbortSignal.timeout() combined with the caller's by AbortSignal.any().
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+    }, budgetMs);
+    timer.unref();
+    const cancel = () => controller.abort(request.signal?.reason);
+    if (request.signal?.aborted) cancel();
+    else request.signal?.addEventListener('abort', cancel, { once: true });
+    const { signal } = controller;
     const headers: Record<string, string> = {
       accept: request.accept ?? 'application/json',
       'user-agent': this.options.userAgent,
@@ -148,10 +159,13 @@ export class HubConnection {
       if (error instanceof HubError) throw error;
       this.options.observe?.('error');
       if (request.signal?.aborted) throw new HubCancelledError(method, request.path);
-      if (timeout.aborted || isTimeout(error)) {
+      if (timedOut || isTimeout(error)) {
         throw new HubTimeoutError(method, request.path, budgetMs);
       }
       throw new HubNetworkError(method, request.path, describeCause(error));
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', cancel);
     }
   }
 

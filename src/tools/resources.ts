@@ -30,21 +30,51 @@ function text(entry: ToolEntry, name: string, value: unknown): string {
   return value;
 }
 
+/** A template cut once into its text and its placeholders (`{name}`, `{list[].field}`). */
+interface ParsedTemplate {
+  /** Text between placeholders: one more than there are placeholders. */
+  texts: string[];
+  placeholders: { name: string; field: string | undefined }[];
+  /** The array argument the template takes one resource per item of, if any. */
+  list: string | undefined;
+}
+
+const parsedTemplates = new Map<string, ParsedTemplate>();
+
+/** Templates are the catalog's, a few dozen: each is parsed on its first call and kept. */
+function parse(template: string): ParsedTemplate {
+  let parsed = parsedTemplates.get(template);
+  if (!parsed) {
+    parsed = { texts: [], placeholders: [], list: undefined };
+    let at = 0;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      parsed.texts.push(template.slice(at, match.index));
+      parsed.placeholders.push({ name: match[1] as string, field: match[2] });
+      if (match[2] && parsed.list === undefined) parsed.list = match[1];
+      at = match.index + match[0].length;
+    }
+    parsed.texts.push(template.slice(at));
+    parsedTemplates.set(template, parsed);
+  }
+  return parsed;
+}
+
 /** Every filling of one template: one, or one per item of the array it names. */
 function expand(entry: ToolEntry, template: string, args: Args): string[] {
-  const arrayField = [...template.matchAll(PLACEHOLDER)].find((match) => match[2]);
+  const { texts, placeholders, list } = parse(template);
   // An optional list left out names no resources; its schema decides whether it may be absent.
-  const items = arrayField
-    ? ((args[arrayField[1] as string] as unknown[] | undefined) ?? [])
-    : [undefined];
-  if (!Array.isArray(items)) throw new Error(`${entry.name}: "${arrayField?.[1]}" is not a list`);
-  return items.map((item) =>
-    template.replace(PLACEHOLDER, (_, name: string, field?: string) =>
-      field
+  const items = list !== undefined ? ((args[list] as unknown[] | undefined) ?? []) : [undefined];
+  if (!Array.isArray(items)) throw new Error(`${entry.name}: "${list}" is not a list`);
+  return items.map((item) => {
+    let filled = texts[0] as string;
+    placeholders.forEach(({ name, field }, i) => {
+      filled += field
         ? text(entry, `${name}[].${field}`, (item as Record<string, unknown>)?.[field])
-        : text(entry, name, args[name]),
-    ),
-  );
+        : text(entry, name, args[name]);
+      filled += texts[i + 1] as string;
+    });
+    return filled;
+  });
 }
 
 /** The resources one call touches, from its validated arguments, without repeats. */
