@@ -83,7 +83,15 @@ describe('the README commands', () => {
       ),
     );
     for (const word of named) expect(COMMANDS, `hubgate ${word}`).toContain(word);
-    expect([...named].sort()).toEqual(['check', 'explain', 'http', 'key', 'tools']);
+    expect([...named].sort()).toEqual([
+      'approvals',
+      'approve',
+      'check',
+      'explain',
+      'http',
+      'key',
+      'tools',
+    ]);
     for (const command of [...named, '']) {
       const help = execFileSync(process.execPath, [
         cli,
