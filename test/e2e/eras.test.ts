@@ -152,12 +152,35 @@ agents:
     { action: 'cancel' },
   ];
 
-  /** Four calls, answered yes, no, declined, cancelled: only the first is sent. */
-  async function fourCalls(callTool: (tag: string) => Promise<unknown>, asked: string[]) {
+  /** The host's user: answers yes, no, declines, cancels, in turn; remembers what it was asked. */
+  function hostUser() {
+    const pending = answers();
+    const asked: string[] = [];
+    const answer = (message: unknown) => {
+      asked.push(String(message));
+      return pending.shift() as Answer;
+    };
+    return { asked, answer };
+  }
+
+  /** Four calls, answered as hostUser() answers: only the first is sent. */
+  async function fourCalls(
+    client: {
+      callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<unknown>;
+      close(): Promise<void>;
+    },
+    asked: string[],
+  ) {
     hub.clearRequests();
     const results = [];
-    for (const tag of ['1.0', '1.1', '1.2', '1.3']) {
-      results.push((await callTool(tag)) as { isError?: boolean; content: { text: string }[] });
+    try {
+      for (const tag of ['1.0', '1.1', '1.2', '1.3']) {
+        const args = { namespace: 'library', repository: 'nginx', tag };
+        const result = await client.callTool({ name: 'get_tag', arguments: args });
+        results.push(result as { isError?: boolean; content: { text: string }[] });
+      }
+    } finally {
+      await client.close();
     }
     expect(results.map((result) => result.isError ?? false)).toEqual([false, true, true, true]);
     expect(results[1]?.content[0]?.text).toMatch(/the person asked to approve it answered no/);
@@ -169,33 +192,22 @@ agents:
       '/v2/namespaces/library/repositories/nginx/tags/1.0',
     ]);
   }
-  const tagArgs = (tag: string) => ({ namespace: 'library', repository: 'nginx', tag });
 
   it("2025 era: asks the host's user by elicitation, and sends the call only on yes", async () => {
-    const pending = answers();
-    const asked: string[] = [];
+    const user = hostUser();
     const client = new LegacyClient(
       { name: 'approver', version: '0' },
       { capabilities: { elicitation: { form: {} } } },
     );
-    client.setRequestHandler(ElicitRequestSchema, async (request) => {
-      asked.push(String(request.params.message));
-      return pending.shift() as Answer;
-    });
+    client.setRequestHandler(ElicitRequestSchema, async (request) =>
+      user.answer(request.params.message),
+    );
     await client.connect(new LegacyStdio(stdioParams()));
-    try {
-      await fourCalls(
-        (tag) => client.callTool({ name: 'get_tag', arguments: tagArgs(tag) }),
-        asked,
-      );
-    } finally {
-      await client.close();
-    }
+    await fourCalls(client, user.asked);
   });
 
   it('2026-07-28: asks by input_required, the SDK client retries with the answer', async () => {
-    const pending = answers();
-    const asked: string[] = [];
+    const user = hostUser();
     const client = new ModernClient(
       { name: 'approver-2026', version: '0' },
       {
@@ -203,18 +215,10 @@ agents:
         capabilities: { elicitation: { form: {} } },
       },
     );
-    client.setRequestHandler('elicitation/create', async (request) => {
-      asked.push(String((request.params as { message?: string }).message));
-      return pending.shift() as Answer;
-    });
+    client.setRequestHandler('elicitation/create', async (request) =>
+      user.answer((request.params as { message?: string }).message),
+    );
     await client.connect(new ModernStdio(stdioParams()));
-    try {
-      await fourCalls(
-        (tag) => client.callTool({ name: 'get_tag', arguments: tagArgs(tag) }),
-        asked,
-      );
-    } finally {
-      await client.close();
-    }
+    await fourCalls(client, user.asked);
   });
 });

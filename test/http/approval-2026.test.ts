@@ -10,6 +10,7 @@ import {
   StreamableHTTPClientTransport as ModernHttp,
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FormAnswer, REFUSING_ANSWERS } from '../helpers/approval-answers.js';
 import { modernAnswer, modernBody, modernHeaders } from '../helpers/modern-request.js';
 import { authorization, type ServiceHarness, startService } from './helpers.js';
 
@@ -32,12 +33,10 @@ beforeEach(() => {
   h.hub.clearRequests();
 });
 
-type Answer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, boolean> };
-
 /** A 2026-07-28 SDK client whose user answers every approval with `answer`. */
 async function modernClientAnswering(
   key: string | undefined,
-  answer: Answer | 'no elicitation',
+  answer: FormAnswer | 'no elicitation',
   asked: string[] = [],
 ) {
   const client = new ModernClient(
@@ -132,32 +131,26 @@ describe('approval over 2026-07-28 (input_required)', () => {
     });
   });
 
-  it.each([
-    ['declines', { action: 'decline' } as Answer, 'decline', /answered no/],
-    [
-      'accepts the form but answers no',
-      { action: 'accept', content: { approve: false } } as Answer,
-      'decline',
-      /answered no/,
-    ],
-    ['cancels', { action: 'cancel' } as Answer, 'cancel', /answered nothing \(cancelled\)/],
-  ])('refuses, sending nothing, when the user %s', async (_what, answer, decision, message) => {
-    const client = await modernClientAnswering(h.keys.careful, answer);
-    try {
-      const result = await call(client, freshTag());
-      expect(result.isError).toBe(true);
-      expect(result.text).toMatch(message);
-      expect(result.text).toMatch(/Nothing was sent to Docker Hub\.$/);
-    } finally {
-      await client.close();
-    }
-    expect(h.hub.apiRequests()).toEqual([]);
-    expect(h.audit.map((record) => record.approval?.decision)).toEqual(['asked', decision]);
-    expect(h.audit[1]).toMatchObject({
-      decision: 'deny',
-      reason: `approval ${decision} (required by repo:library/* (read))`,
-    });
-  });
+  it.each(REFUSING_ANSWERS)(
+    'refuses, sending nothing, when the user %s',
+    async (_what, answer, decision, message) => {
+      const client = await modernClientAnswering(h.keys.careful, answer);
+      try {
+        const result = await call(client, freshTag());
+        expect(result.isError).toBe(true);
+        expect(result.text).toMatch(message);
+        expect(result.text).toMatch(/Nothing was sent to Docker Hub\.$/);
+      } finally {
+        await client.close();
+      }
+      expect(h.hub.apiRequests()).toEqual([]);
+      expect(h.audit.map((record) => record.approval?.decision)).toEqual(['asked', decision]);
+      expect(h.audit[1]).toMatchObject({
+        decision: 'deny',
+        reason: `approval ${decision} (required by repo:library/* (read))`,
+      });
+    },
+  );
 
   it('refuses a client that declares no elicitation, saying approval is required and how', async () => {
     const client = await modernClientAnswering(h.keys.careful, 'no elicitation');

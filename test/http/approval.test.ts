@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REFUSING_ANSWERS } from '../helpers/approval-answers.js';
 import { authorization, callTool, type ServiceHarness, startService } from './helpers.js';
 
 let h: ServiceHarness;
@@ -89,33 +90,27 @@ describe('approval of calls a grant marks approve:', () => {
     });
   });
 
-  it.each([
-    ['declines', { action: 'decline' } as ElicitResult, 'decline', /answered no/],
-    [
-      'accepts the form but answers no',
-      { action: 'accept', content: { approve: false } } as ElicitResult,
-      'decline',
-      /answered no/,
-    ],
-    ['cancels', { action: 'cancel' } as ElicitResult, 'cancel', /answered nothing \(cancelled\)/],
-  ])('refuses, sending nothing, when the user %s', async (_what, answer, decision, message) => {
-    const client = await clientAnswering(h.keys.careful, answer);
-    try {
-      const result = await callTool(client, 'get_tag', nginxTag);
-      expect(result.isError).toBe(true);
-      expect(result.text).toMatch(message);
-      expect(result.text).toMatch(/Nothing was sent to Docker Hub\.$/);
-    } finally {
-      await client.close();
-    }
-    expect(h.hub.apiRequests()).toEqual([]);
-    expect(h.audit[0]).toMatchObject({
-      decision: 'deny',
-      outcome: 'denied',
-      reason: `approval ${decision} (required by repo:library/* (read))`,
-      approval: { decision, via: 'elicitation' },
-    });
-  });
+  it.each(REFUSING_ANSWERS)(
+    'refuses, sending nothing, when the user %s',
+    async (_what, answer, decision, message) => {
+      const client = await clientAnswering(h.keys.careful, answer);
+      try {
+        const result = await callTool(client, 'get_tag', nginxTag);
+        expect(result.isError).toBe(true);
+        expect(result.text).toMatch(message);
+        expect(result.text).toMatch(/Nothing was sent to Docker Hub\.$/);
+      } finally {
+        await client.close();
+      }
+      expect(h.hub.apiRequests()).toEqual([]);
+      expect(h.audit[0]).toMatchObject({
+        decision: 'deny',
+        outcome: 'denied',
+        reason: `approval ${decision} (required by repo:library/* (read))`,
+        approval: { decision, via: 'elicitation' },
+      });
+    },
+  );
 
   it('refuses, sending nothing, when no answer comes in time (approvals.expires_seconds)', async () => {
     const asked: string[] = [];

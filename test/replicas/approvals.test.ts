@@ -4,21 +4,20 @@
  * other, and the answer, spent in Redis, is refused when replayed to the first; an operator's
  * decision made through one replica's endpoint is taken by a call on the other.
  */
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decideApproval, listApprovals } from '../../src/commands/approve.js';
 import { newAgentKey } from '../../src/commands/key.js';
 import { parseConfig } from '../../src/config/load.js';
-import { openSharedState, type SharedState } from '../../src/gateway/shared-state.js';
 import { toolNames } from '../../src/tools/index.js';
 import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
 import { modernAnswer, modernBody, modernHeaders } from '../helpers/modern-request.js';
 import { type RedisHarness, startRedis } from '../helpers/redis.js';
-import { CREDENTIAL_ENV, configYaml, type ServedGateway, serveGateway } from '../http/helpers.js';
+import { CREDENTIAL_ENV, configYaml } from '../http/helpers.js';
+import { type Replica, startReplicas, stopReplicas } from './start.js';
 
 let redis: RedisHarness;
 let hub: FakeHub;
-const replicas: { served: ServedGateway; shared: SharedState; base: string }[] = [];
+const replicas: Replica[] = [];
 const carefulKey = newAgentKey();
 const unattendedKey = newAgentKey();
 const operator = newAgentKey();
@@ -48,19 +47,11 @@ beforeAll(async () => {
     CREDENTIAL_ENV,
     toolNames,
   );
-  for (let i = 0; i < 2; i += 1) {
-    const shared = await openSharedState(redis.url, pino({ level: 'silent' }));
-    const served = await serveGateway(config, { audit: { record() {} }, shared, cacheTtlMs: 0 });
-    replicas.push({ served, shared, base: `http://127.0.0.1:${served.address.port}` });
-  }
+  replicas.push(...(await startReplicas(config, redis.url, 2)));
 }, 30_000);
 
 afterAll(async () => {
-  for (const { served, shared } of replicas) {
-    await served.service.shutdown(0);
-    await served.gateway.close();
-    await shared.close();
-  }
+  await stopReplicas(replicas);
   await hub?.close();
   await redis?.stop();
 });

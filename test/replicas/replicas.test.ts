@@ -5,20 +5,19 @@
  * other refuse at once without sending, and either replica answers any 2026-07-28 request, since
  * those carry no session.
  */
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newAgentKey } from '../../src/commands/key.js';
 import { parseConfig } from '../../src/config/load.js';
-import { openSharedState, type SharedState } from '../../src/gateway/shared-state.js';
 import { toolNames } from '../../src/tools/index.js';
 import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
 import { modernAnswer, modernBody, modernHeaders } from '../helpers/modern-request.js';
 import { type RedisHarness, startRedis } from '../helpers/redis.js';
-import { CREDENTIAL_ENV, configYaml, type ServedGateway, serveGateway } from '../http/helpers.js';
+import { CREDENTIAL_ENV, configYaml } from '../http/helpers.js';
+import { type Replica, startReplicas, stopReplicas } from './start.js';
 
 let redis: RedisHarness;
 let hub: FakeHub;
-const replicas: { served: ServedGateway; shared: SharedState; url: string }[] = [];
+const replicas: (Replica & { url: string })[] = [];
 const key = newAgentKey();
 const spenderKey = newAgentKey();
 
@@ -41,24 +40,12 @@ beforeAll(async () => {
     CREDENTIAL_ENV,
     toolNames,
   );
-  for (let i = 0; i < 2; i += 1) {
-    const shared = await openSharedState(redis.url, pino({ level: 'silent' }));
-    const served = await serveGateway(config, {
-      audit: { record() {} },
-      shared,
-      cacheTtlMs: 0,
-      options: { defaultCallsPerMinute: 1_000 },
-    });
-    replicas.push({ served, shared, url: `http://127.0.0.1:${served.address.port}/mcp` });
-  }
+  const started = await startReplicas(config, redis.url, 2, { defaultCallsPerMinute: 1_000 });
+  replicas.push(...started.map((replica) => ({ ...replica, url: `${replica.base}/mcp` })));
 }, 30_000);
 
 afterAll(async () => {
-  for (const { served, shared } of replicas) {
-    await served.service.shutdown(0);
-    await served.gateway.close();
-    await shared.close();
-  }
+  await stopReplicas(replicas);
   await hub?.close();
   await redis?.stop();
 });
