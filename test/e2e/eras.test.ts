@@ -137,6 +137,8 @@ agents:
   careful:
     credential: me
     grants: [{ resource: "repo:library/*", access: read, approve: always }]
+# A second to answer: the tests of no answer are quick.
+approvals: { expires_seconds: 1 }
 `,
     );
   });
@@ -220,5 +222,68 @@ agents:
     );
     await client.connect(new ModernStdio(stdioParams()));
     await fourCalls(client, user.asked);
+  });
+
+  it('2025 era: refuses the call when the user does not answer in time', async () => {
+    const client = new LegacyClient(
+      { name: 'approver', version: '0' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    client.setRequestHandler(ElicitRequestSchema, () => new Promise(() => {}));
+    await client.connect(new LegacyStdio(stdioParams()));
+    hub.clearRequests();
+    try {
+      const result = (await client.callTool({
+        name: 'get_tag',
+        arguments: { namespace: 'library', repository: 'nginx', tag: '1.4' },
+      })) as { isError?: boolean; content: { text: string }[] };
+      expect(result.isError).toBe(true);
+      expect(result.content[0]?.text).toMatch(/and none came in time/);
+    } finally {
+      await client.close();
+    }
+    expect(hub.apiRequests()).toEqual([]);
+  });
+
+  it('2026-07-28: refuses an answer the SDK client brings back after the question expired', async () => {
+    const client = new ModernClient(
+      { name: 'approver-2026', version: '0' },
+      {
+        versionNegotiation: { mode: { pin: '2026-07-28' } },
+        capabilities: { elicitation: { form: {} } },
+        // The client hands the question back instead of answering it at once.
+        inputRequired: { autoFulfill: false },
+      },
+    );
+    await client.connect(new ModernStdio(stdioParams()));
+    hub.clearRequests();
+    const params = {
+      name: 'get_tag',
+      arguments: { namespace: 'library', repository: 'nginx', tag: '1.5' },
+    };
+    try {
+      const asked = (await client.request(
+        { method: 'tools/call', params },
+        { allowInputRequired: true },
+      )) as { resultType?: string; requestState?: string };
+      expect(asked.resultType).toBe('input_required');
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const late = (await client.request(
+        {
+          method: 'tools/call',
+          params: {
+            ...params,
+            inputResponses: { hubgate_approval: { action: 'accept', content: { approve: true } } },
+            requestState: asked.requestState,
+          },
+        },
+        { allowInputRequired: true },
+      )) as { isError?: boolean; content: { text: string }[] };
+      expect(late.isError).toBe(true);
+      expect(late.content[0]?.text).toMatch(/after the question expired/);
+    } finally {
+      await client.close();
+    }
+    expect(hub.apiRequests()).toEqual([]);
   });
 });
