@@ -5,7 +5,7 @@
  */
 
 import type { Redis } from 'ioredis';
-import { ownerOfBearer } from '../config/key-match.js';
+import { ownerOfBearer, storedKeys } from '../config/key-match.js';
 import type { ConfigStore } from '../config/store.js';
 import { type ApprovalLedger, memoryLedger, redisLedger } from './ledger.js';
 import { operatorApprover } from './operator.js';
@@ -53,13 +53,16 @@ export function createApprovals(store: ConfigStore, redis?: Redis): Approvals {
     operator: operatorApprover(ledger, () =>
       seconds('operatorExpiresSeconds', DEFAULT_OPERATOR_EXPIRES_SECONDS),
     ),
+    // Asked rarely (an operator's command), so decoded on each request.
     operatorFor: (authorization) =>
       ownerOfBearer(
         authorization,
-        (store.config.approvals?.operators ?? []).map(({ name, key }) => ({
-          owner: name,
-          hash: key,
-        })),
+        storedKeys(
+          (store.config.approvals?.operators ?? []).map(({ name, key }) => ({
+            owner: name,
+            hash: key,
+          })),
+        ),
       ),
   };
 }

@@ -9,19 +9,31 @@ export function keyHash(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
 }
 
-/** The owner of the stored hash the key in `Authorization: Bearer <key>` matches, or undefined. */
+/** A stored hash, decoded once (per config) rather than on every request. */
+export interface StoredKey<T> {
+  owner: T;
+  digest: Buffer;
+}
+
+export function storedKeys<T>(entries: Iterable<{ owner: T; hash: string }>): StoredKey<T>[] {
+  return [...entries].map(({ owner, hash }) => ({
+    owner,
+    digest: Buffer.from(hash.slice('sha256:'.length), 'hex'),
+  }));
+}
+
+/** The owner of the stored key that `Authorization: Bearer <key>` presents, or undefined. */
 export function ownerOfBearer<T>(
   header: string | undefined,
-  stored: Iterable<{ owner: T; hash: string }>,
+  stored: readonly StoredKey<T>[],
 ): T | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) return undefined;
   const presented = keyHash(match[1] as string);
   let found: T | undefined;
-  for (const { owner, hash } of stored) {
-    const expected = Buffer.from(hash.slice('sha256:'.length), 'hex');
+  for (const { owner, digest } of stored) {
     // No early exit: every stored key is compared whatever matched before.
-    if (expected.length === presented.length && timingSafeEqual(expected, presented)) found = owner;
+    if (digest.length === presented.length && timingSafeEqual(digest, presented)) found = owner;
   }
   return found;
 }

@@ -4,17 +4,26 @@
  * matched leaks through timing.
  */
 
-import { keyHash, ownerOfBearer } from '../config/key-match.js';
+import { keyHash, ownerOfBearer, type StoredKey, storedKeys } from '../config/key-match.js';
 import type { Config } from '../config/types.js';
+
+/** Each config's agent keys, decoded once: a config is replaced whole on reload, never changed. */
+const agentKeys = new WeakMap<Config, StoredKey<string>[]>();
 
 /** The agent whose key is in `Authorization: Bearer <key>`, or undefined. */
 export function agentForAuthorization(
   config: Config,
   header: string | undefined,
 ): string | undefined {
-  const stored = [...config.agents.values()].flatMap((agent) =>
-    agent.keys.map((hash) => ({ owner: agent.name, hash })),
-  );
+  let stored = agentKeys.get(config);
+  if (!stored) {
+    stored = storedKeys(
+      [...config.agents.values()].flatMap((agent) =>
+        agent.keys.map((hash) => ({ owner: agent.name, hash })),
+      ),
+    );
+    agentKeys.set(config, stored);
+  }
   return ownerOfBearer(header, stored);
 }
 

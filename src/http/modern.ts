@@ -10,7 +10,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import { type AuthInfo, createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
+import {
+  type AuthInfo,
+  classifyInboundRequest,
+  createMcpHandler,
+} from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
 import { CallRejected } from '../gateway/rejection.js';
@@ -79,14 +83,23 @@ export function createModernHttp(deps: {
   return {
     async claims(request, body) {
       if (request.method !== 'POST' || body === undefined) return false;
-      // Only the headers matter besides the body, which is passed already parsed.
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (typeof value === 'string') headers.set(name, value);
-        else if (Array.isArray(value)) headers.set(name, value.join(', '));
-      }
-      const probe = new Request('http://hubgate.invalid/mcp', { method: 'POST', headers });
-      return !(await isLegacyRequest(probe, body));
+      // The SDK's own rule (what isLegacyRequest applies), on the parsed body and the three
+      // standard headers as they are: no Request or Headers object is built for every POST.
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value.join(', ') : value;
+      };
+      const protocolVersionHeader = header('mcp-protocol-version');
+      const mcpMethodHeader = header('mcp-method');
+      const mcpNameHeader = header('mcp-name');
+      const outcome = classifyInboundRequest({
+        httpMethod: 'POST',
+        body,
+        ...(protocolVersionHeader === undefined ? {} : { protocolVersionHeader }),
+        ...(mcpMethodHeader === undefined ? {} : { mcpMethodHeader }),
+        ...(mcpNameHeader === undefined ? {} : { mcpNameHeader }),
+      });
+      return outcome.kind !== 'legacy';
     },
     async serve(request, response, body, caller) {
       const method = (body as { method?: unknown }).method;
