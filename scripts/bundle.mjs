@@ -55,8 +55,41 @@ const precomputedDescriptions = {
   },
 };
 
+/**
+ * src/stdio/front-table.ts filled in the same way: what the stdio front answers a session's
+ * opening with before the SDK is loaded (each tool's name, possible needs and description, and the
+ * 2025-era protocol versions of the SDK's server). JSON, for the same reason.
+ */
+const frontTable = {
+  name: 'front-table',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]stdio[\\/]front-table\.ts$/ }, async () => {
+      const dist = (path) => import(pathToFileURL(`dist/${path}`).href);
+      const [{ catalog }, { computeDescription }, { possibleNeeds }, sdk] = await Promise.all([
+        dist('tools/index.js'),
+        dist('tools/describe.js'),
+        dist('tools/resources.js'),
+        import('@modelcontextprotocol/server'),
+      ]);
+      const table = {
+        tools: catalog.map((entry) => ({
+          name: entry.name,
+          needs: possibleNeeds(entry),
+          description: computeDescription(entry),
+        })),
+        // The versions an `initialize` may negotiate: the 2026-07-28 era and later have none.
+        legacyVersions: sdk.SUPPORTED_PROTOCOL_VERSIONS.filter((version) => version < '2026'),
+      };
+      return {
+        contents: `export const FRONT_TABLE = JSON.parse(${JSON.stringify(JSON.stringify(table))});`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 await build({
-  plugins: [withoutAjv, englishOnly, precomputedDescriptions],
+  plugins: [withoutAjv, englishOnly, precomputedDescriptions, frontTable],
   entryPoints: ['src/cli.ts'],
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',

@@ -8,7 +8,7 @@
  * server loads anyway (no zod, no yaml).
  */
 import { DEFAULT_HUB_URL, DEFAULT_TIMEOUT_MS } from './hub/connection.js';
-import { LOG_LEVELS } from './log.js';
+import { LOG_LEVELS } from './log-levels.js';
 
 export const COMMANDS = [
   'serve',

@@ -7,7 +7,7 @@
  * Commands are imported when chosen: a host starts hubgate for every conversation, and a stdio
  * session should not pay for loading the HTTP service, metrics or the documentation generators.
  */
-import { ConfigError } from './config/load.js';
+import { ConfigError } from './config/errors.js';
 import { parseCommandLine, USAGE, UsageError } from './options.js';
 import { VERSION } from './version.js';
 
@@ -74,8 +74,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       return;
     }
     case 'serve': {
-      const { serveStdio } = await import('./commands/serve.js');
-      await serveStdio(command.options, env);
+      // The front answers the session's opening while the server loads (see stdio/front.ts).
+      const { serveWithFront } = await import('./stdio/front.js');
+      await serveWithFront(command.options, env, async (input, output) => {
+        const { serveStdio } = await import('./commands/serve.js');
+        await serveStdio(command.options, env, { input, output });
+      });
       return;
     }
     case 'http': {

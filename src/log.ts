@@ -4,10 +4,10 @@
  * not log them in the first place.
  */
 import { type DestinationStream, type Logger, pino } from 'pino';
+import type { LogLevel } from './log-levels.js';
 import { isSecretField, REDACTED } from './secrets.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from './log-levels.js';
 
 export function createLogger(
   level: LogLevel,

@@ -19,7 +19,7 @@ import {
 } from './cli-flags.js';
 import type { PolicySource } from './config/types.js';
 import { parseHubUrl } from './hub/connection.js';
-import type { LogLevel } from './log.js';
+import type { LogLevel } from './log-levels.js';
 import {
   ACCESS_LEVELS,
   type Access,

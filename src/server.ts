@@ -15,7 +15,7 @@ import type { Principal, Transport } from './audit/record.js';
 import { elicitingApprover, formValidator } from './elicit.js';
 import type { Gateway } from './gateway/gateway.js';
 import { CallRejected } from './gateway/rejection.js';
-import { VERSION } from './version.js';
+import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from './server-identity.js';
 
 export interface SessionOptions {
   /** The agent this session acts as; looked up in the config on every call. */
@@ -28,22 +28,14 @@ export interface SessionOptions {
   onCallStart?: () => () => void;
 }
 
-const INSTRUCTIONS =
-  'hubgate gives access to the Docker Hub API through a per-agent policy. Only the tools this ' +
-  'agent may use are listed; a refused call says which grant is missing and sends nothing to ' +
-  'Docker Hub. Results are compact JSON; list and get tools take detail:"full" for the raw objects.';
-
 export function createHubgateServer(gateway: Gateway, options: SessionOptions): Server {
   const { agentName } = options;
-  const server = new Server(
-    { name: 'hubgate', title: 'hubgate: Docker Hub with per-agent policy', version: VERSION },
-    {
-      capabilities: { tools: { listChanged: true } },
-      instructions: INSTRUCTIONS,
-      // It checks the answers to hubgate's own approval form only (elicit.ts).
-      jsonSchemaValidator: formValidator,
-    },
-  );
+  const server = new Server(SERVER_INFO, {
+    capabilities: SERVER_CAPABILITIES,
+    instructions: INSTRUCTIONS,
+    // It checks the answers to hubgate's own approval form only (elicit.ts).
+    jsonSchemaValidator: formValidator,
+  });
   const context = {
     transport: options.transport,
     session: options.session ?? null,

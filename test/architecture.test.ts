@@ -2,16 +2,19 @@
  * The shape of src/: which part may import which, and no import cycles. A part is a folder of
  * src/ or one of its top-level files. The layers, lowest first:
  *
- *   secrets, version     what everything may use
+ *   secrets, version,    what everything may use
+ *   log-levels
  *   policy, hub          the decision and the Docker Hub client: they know nothing of the rest
  *                        (hub uses the secrets rule to scrub what upstream echoes)
  *   audit, config        records and sinks; the config file and its store (policy types below)
  *   tools                the catalog and its machinery, over hub and policy
  *   approval             asking a person before a call: seals, the ledger, the approvers
  *   gateway              the call path: config, tools, audit, hub, policy
+ *   server-identity      what the MCP server says of itself (name, capabilities, instructions)
  *   server               the MCP adapter over the gateway
  *   http                 the HTTP service over server and gateway
  *   cli-flags, options   the command line: one table of flags, and its parser
+ *   stdio                the stdio front, which answers a session's opening before the rest loads
  *   commands, cli        wire it all together
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,9 +28,10 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const MAY_IMPORT: Record<string, readonly string[]> = {
   secrets: [],
   version: [],
+  'log-levels': [],
   policy: [],
   hub: ['secrets'],
-  log: ['secrets'],
+  log: ['log-levels', 'secrets'],
   audit: ['policy', 'secrets'],
   config: ['policy'],
   oauth: ['config'],
@@ -35,10 +39,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   approval: ['audit', 'config'],
   gateway: ['approval', 'audit', 'config', 'hub', 'policy', 'secrets', 'tools', 'version'],
   elicit: ['approval'],
-  server: ['approval', 'audit', 'elicit', 'gateway', 'version'],
+  'server-identity': ['version'],
+  server: ['approval', 'audit', 'elicit', 'gateway', 'server-identity', 'version'],
   http: ['approval', 'audit', 'config', 'gateway', 'oauth', 'server', 'tools'],
-  'cli-flags': ['hub', 'log'],
-  options: ['cli-flags', 'config', 'hub', 'log', 'policy'],
+  'cli-flags': ['hub', 'log-levels'],
+  options: ['cli-flags', 'config', 'hub', 'log-levels', 'policy'],
+  stdio: ['config', 'options', 'policy', 'server-identity'],
   commands: [
     'audit',
     'config',
@@ -53,7 +59,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'tools',
     'version',
   ],
-  cli: ['commands', 'config', 'options', 'tools', 'version'],
+  cli: ['commands', 'config', 'options', 'stdio', 'tools', 'version'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -2,7 +2,11 @@
  * `hubgate` with no command: MCP over stdio for one agent. stdout carries the protocol and nothing
  * else; logs, and audit records unless the config names a file, go to stderr.
  */
-import { serveStdio as serveMcpOverStdio } from '@modelcontextprotocol/server/stdio';
+import type { Readable, Writable } from 'node:stream';
+import {
+  StdioServerTransport,
+  serveStdio as serveMcpOverStdio,
+} from '@modelcontextprotocol/server/stdio';
 import { resolveConfig, selectAgent } from '../config/resolve.js';
 import { createGateway } from '../gateway/gateway.js';
 import { createLogger } from '../log.js';
@@ -15,7 +19,15 @@ import { gatewayOptionsOf } from './gateway-options.js';
 /** On a signal, how long calls in flight may take to finish, and then to answer once ended. */
 const STOP_GRACE_MS = 1_000;
 
-export async function serveStdio(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * `io`: the streams the session is read from and written to, when not the process's own: the
+ * stdio front (stdio/front.ts) hands over a session it opened.
+ */
+export async function serveStdio(
+  options: ServeOptions,
+  env: NodeJS.ProcessEnv,
+  io: { input: Readable; output: Writable } = { input: process.stdin, output: process.stdout },
+): Promise<void> {
   const config = resolveConfig(options, env, toolNames);
   const agentName = selectAgent(config, options.agent);
   const logger = createLogger(options.logLevel);
@@ -35,7 +47,10 @@ export async function serveStdio(options: ServeOptions, env: NodeJS.ProcessEnv):
           };
         },
       }),
-    { onerror: (error) => logger.warn({ err: error }, 'stdio: a message could not be handled') },
+    {
+      transport: new StdioServerTransport(io.input, io.output),
+      onerror: (error) => logger.warn({ err: error }, 'stdio: a message could not be handled'),
+    },
   );
   const settled = async (ms: number) => {
     const until = Date.now() + ms;
@@ -64,7 +79,7 @@ export async function serveStdio(options: ServeOptions, env: NodeJS.ProcessEnv):
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGHUP', () => gateway.reload('SIGHUP'));
   // The host closing our stdin is the normal end of a stdio session.
-  process.stdin.on('end', () => void shutdown('stdin closed'));
+  io.input.on('end', () => void shutdown('stdin closed'));
 
   logger.info(
     {

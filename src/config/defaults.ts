@@ -5,7 +5,7 @@
  */
 import { DEFAULT_AGENT } from '../policy/defaults.js';
 import type { Grant } from '../policy/types.js';
-import { ConfigError } from './load.js';
+import { ConfigError } from './errors.js';
 import type { AgentConfig, Config, CredentialConfig } from './types.js';
 
 export const ENV_CREDENTIAL = 'environment';

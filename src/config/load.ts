@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Grant } from '../policy/types.js';
+import { ConfigError } from './errors.js';
 import {
   type InterpolationProblem,
   interpolate,
@@ -16,15 +17,7 @@ import {
 import { type ConfigFile, configSchema, DEFAULT_OAUTH_ALGORITHMS } from './schema.js';
 import type { AgentConfig, Config, CredentialConfig, OAuthConfig } from './types.js';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
-    super(problems.map((problem) => `${source}: ${problem}`).join('\n'));
-  }
-}
+export { ConfigError };
 
 /** `agents.ci-bot.grants[2].access` */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -55,6 +55,18 @@ export function toolPermitted(agent: AgentPolicy, tool: string): boolean {
   return !deny?.includes(tool);
 }
 
+/**
+ * Could some call of this tool be allowed, given every need any of its calls could have? Tools for
+ * which none can are not listed (tools/visible.ts, and the stdio front's precomputed table).
+ */
+export function mayEverAllow(
+  agent: AgentPolicy,
+  tool: string,
+  possibleNeeds: readonly ResourceNeed[],
+): boolean {
+  return toolPermitted(agent, tool) && possibleNeeds.every((need) => isCovered(agent, need));
+}
+
 export function authorize(agent: AgentPolicy, tool: string, needs: ResourceNeed[]): Decision {
   if (!toolPermitted(agent, tool)) {
     return {

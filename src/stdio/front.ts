@@ -1,0 +1,209 @@
+/**
+ * The stdio front: a host starts hubgate for every conversation and waits for tools/list before
+ * anything else, and loading the MCP SDK, zod and the gateway takes several times a bare node
+ * start. So when there is no config file (the policy is the built-in one, known without parsing
+ * anything), the opening of a 2025-era session is answered here, from a table computed at build
+ * time (front-table.ts): `initialize`, as the SDK's server answers it, and the first tools/list.
+ * Then the real server is loaded and takes the connection over: it is handed the `initialize`
+ * again (so it knows the client: its version, whether it can elicit) and every message after,
+ * and its answer to that `initialize`, already given, is dropped.
+ *
+ * Anything else first (a 2026-07-28 opening, a message the front does not know, a line that is
+ * not JSON) goes to the real server untouched: the front only ever answers what it is sure of.
+ */
+import { PassThrough, type Readable, Writable } from 'node:stream';
+import { defaultConfig } from '../config/defaults.js';
+import type { ServeOptions } from '../options.js';
+import { mayEverAllow } from '../policy/authorize.js';
+import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from '../server-identity.js';
+import { FRONT_TABLE, type FrontTable } from './front-table.js';
+
+/** The real server, over the given streams (commands/serve.ts). */
+export type ServeOver = (input: PassThrough, output: Writable) => Promise<void>;
+
+interface Message {
+  jsonrpc?: unknown;
+  id?: unknown;
+  method?: unknown;
+  params?: { protocolVersion?: unknown; cursor?: unknown };
+}
+
+/**
+ * Serves stdio with the front when it can answer for this policy, else straight through the real
+ * server. Settles as the real server's start does: once the client's messages hand over to it.
+ */
+export async function serveWithFront(
+  options: ServeOptions,
+  env: NodeJS.ProcessEnv,
+  serveOver: ServeOver,
+  // Tests: their own streams, and the table the bundle would hold.
+  io: { stdin: Readable; stdout: Writable; table?: FrontTable } = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    table: FRONT_TABLE,
+  },
+): Promise<void> {
+  const { stdin, stdout, table } = io;
+  const tools = table && frontTools(options, env, table);
+  const input = new PassThrough();
+  // Until the real server has answered the replayed `initialize`, its answer is the one dropped.
+  let dropAnswerTo: unknown;
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (dropAnswerTo !== undefined) {
+        const line = chunk.toString('utf8');
+        const message = parse(line.trim());
+        if (message && message.id === dropAnswerTo && !('method' in message)) {
+          dropAnswerTo = undefined;
+          done();
+          return;
+        }
+      }
+      stdout.write(chunk, done);
+    },
+  });
+  if (!table || !tools) {
+    stdin.pipe(input);
+    return serveOver(input, output);
+  }
+
+  const forward: string[] = [];
+  let pending = '';
+  let initialized = false;
+  let listed = false;
+  let handedOver = false;
+  let ended = false;
+  let handingOver = false;
+  let started: (value: Promise<void>) => void = () => {};
+  const serving = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+
+  const answer = (id: unknown, result: unknown) =>
+    stdout.write(`${JSON.stringify({ result, jsonrpc: '2.0', id })}\n`);
+  const handOver = () => {
+    if (handingOver) return;
+    handingOver = true;
+    // After the answers above are written: loading the server blocks this thread a while.
+    setImmediate(() => {
+      const start = serveOver(input, output);
+      handedOver = true;
+      for (const line of forward) input.write(`${line}\n`);
+      if (pending) input.write(pending);
+      if (ended) input.end();
+      started(start);
+    });
+  };
+  /** One line read before the hand-over: answered here, or kept for the real server. */
+  const read = (line: string) => {
+    const message = parse(line);
+    if (!initialized && isInitialize(message, table)) {
+      initialized = true;
+      dropAnswerTo = message.id;
+      answer(message.id, {
+        protocolVersion: negotiated(message, table),
+        capabilities: SERVER_CAPABILITIES,
+        serverInfo: SERVER_INFO,
+        instructions: INSTRUCTIONS,
+      });
+    } else if (initialized && !listed && isFirstPage(message, 'tools/list')) {
+      listed = true;
+      answer(message.id, { tools });
+      handOver();
+      return;
+    } else if (!(initialized && message?.method === 'notifications/initialized')) {
+      handOver();
+    }
+    forward.push(line);
+  };
+
+  stdin.on('data', (chunk: Buffer) => {
+    if (handedOver) {
+      input.write(chunk);
+      return;
+    }
+    pending += chunk.toString('utf8');
+    for (let cut = pending.indexOf('\n'); cut !== -1; cut = pending.indexOf('\n')) {
+      const line = pending.slice(0, cut).replace(/\r$/, '');
+      pending = pending.slice(cut + 1);
+      read(line);
+    }
+  });
+  stdin.on('end', () => {
+    ended = true;
+    if (handedOver) input.end();
+    else handOver();
+  });
+  await serving;
+}
+
+/**
+ * The tools/list of the built-in policy's agent, or undefined when the front cannot answer for
+ * this start (a config file, another agent asked for, an environment the defaults refuse): the
+ * real server then says why, as it would without a front.
+ */
+function frontTools(options: ServeOptions, env: NodeJS.ProcessEnv, table: FrontTable) {
+  if (options.configFile) return undefined;
+  let config: ReturnType<typeof defaultConfig>;
+  try {
+    config = defaultConfig(env, options.grants);
+  } catch {
+    return undefined;
+  }
+  const name = options.agent ?? config.defaultAgent;
+  const agent = name === undefined ? undefined : config.agents.get(name);
+  if (!agent) return undefined;
+  return table.tools
+    .filter((tool) => mayEverAllow(agent, tool.name, tool.needs))
+    .map((tool) => tool.description);
+}
+
+function parse(line: string): Message | undefined {
+  try {
+    const value = JSON.parse(line) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Message)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hasId(message: Message): boolean {
+  return typeof message.id === 'string' || typeof message.id === 'number';
+}
+
+/** A 2025-era `initialize` the SDK's server would accept as it is. */
+function isInitialize(message: Message | undefined, table: FrontTable): message is Message {
+  const params = message?.params as Record<string, unknown> | undefined;
+  return (
+    !!message &&
+    message.jsonrpc === '2.0' &&
+    hasId(message) &&
+    message.method === 'initialize' &&
+    !!params &&
+    typeof params.protocolVersion === 'string' &&
+    !!params.capabilities &&
+    typeof params.capabilities === 'object' &&
+    !!params.clientInfo &&
+    typeof params.clientInfo === 'object' &&
+    // Anything else in it (an envelope, _meta) is for the real server to judge.
+    Object.keys(params).every((key) =>
+      ['protocolVersion', 'capabilities', 'clientInfo'].includes(key),
+    ) &&
+    table.legacyVersions.length > 0
+  );
+}
+
+function negotiated(message: Message, table: FrontTable): string {
+  const requested = message.params?.protocolVersion as string;
+  return table.legacyVersions.includes(requested) ? requested : (table.legacyVersions[0] as string);
+}
+
+function isFirstPage(message: Message | undefined, method: string): message is Message {
+  if (!message || message.jsonrpc !== '2.0' || !hasId(message) || message.method !== method) {
+    return false;
+  }
+  const params = message.params;
+  return params === undefined || (Object.keys(params).length === 0 && params !== null);
+}
