@@ -201,9 +201,7 @@ function negotiated(message: Message, table: FrontTable): string {
 }
 
 function isFirstPage(message: Message | undefined, method: string): message is Message {
-  if (!message || message.jsonrpc !== '2.0' || !hasId(message) || message.method !== method) {
-    return false;
-  }
+  if (message?.jsonrpc !== '2.0' || !hasId(message) || message.method !== method) return false;
   const params = message.params;
-  return params === undefined || (Object.keys(params).length === 0 && params !== null);
+  return params === undefined || (params !== null && Object.keys(params).length === 0);
 }
