@@ -97,8 +97,8 @@ export type Command =
   | { kind: 'approve'; url: string; id: string; deny: boolean };
 
 /** Each command's --help: the prose is written here, the Options and Environment come from FLAGS. */
-export const USAGE: Record<CommandName, string> = {
-  serve: `Usage: hubgate [command] [options]
+const USAGE_TEXT: Record<CommandName, () => string> = {
+  serve: () => `Usage: hubgate [command] [options]
 
 Serves the Docker Hub API as MCP tools over stdio (for Claude Desktop and other MCP hosts).
 Every tool call is checked against the agent's grants before it reaches Docker Hub, and recorded.
@@ -130,7 +130,7 @@ Examples:
 
 Exit codes: 0 ok, 1 bad usage or configuration, 2 runtime failure.
 `,
-  http: `Usage: hubgate http [--config FILE] [--host 127.0.0.1] [--port 8080] [options]
+  http: () => `Usage: hubgate http [--config FILE] [--host 127.0.0.1] [--port 8080] [options]
 
 Serves MCP over HTTP for several agents at once: Streamable HTTP at /mcp (2025 sessions and
 2026-07-28 requests alike), the deprecated HTTP+SSE transport at /sse and /messages (--no-sse
@@ -147,7 +147,7 @@ Examples:
   hubgate http --config hubgate.yaml               serve on http://127.0.0.1:8080/mcp
   hubgate http --config hubgate.yaml --host 0.0.0.0 --allowed-hosts hubgate.internal
 `,
-  check: `Usage: hubgate check [--config FILE | --grant RESOURCE=LEVEL ...]
+  check: () => `Usage: hubgate check [--config FILE | --grant RESOURCE=LEVEL ...]
 
 Validates the policy and prints each agent with its credential, grants and the tools it can see.
 Exits 1 and lists every problem (file, field path, rule) when the config is invalid.
@@ -157,7 +157,7 @@ Examples:
   hubgate check --config hubgate.yaml
   HUBGATE_CONFIG=hubgate.yaml hubgate check
 `,
-  explain: `Usage: hubgate explain --tool TOOL [--args JSON] [--agent NAME] [--config FILE]
+  explain: () => `Usage: hubgate explain --tool TOOL [--args JSON] [--agent NAME] [--config FILE]
        hubgate explain --token-claims FILE [--tool TOOL [--args JSON]] [--config FILE]
 
 Shows whether the agent may make this call: allow or deny, the resources it touches and the
@@ -171,7 +171,7 @@ Examples:
   hubgate explain --tool get_tag --args '{"namespace":"library","repository":"nginx","tag":"latest"}'
   hubgate explain --config hubgate.yaml --token-claims claims.json --tool delete_repository_tag
 `,
-  tools: `Usage: hubgate tools [--json | --markdown]
+  tools: () => `Usage: hubgate tools [--json | --markdown]
 
 Lists every tool hubgate has: the access level it needs, the resources it checks, its Hub call.
 
@@ -180,7 +180,7 @@ Examples:
   hubgate tools | grep org_
   hubgate tools --markdown > docs/tools.md
 `,
-  key: `Usage: hubgate key
+  key: () => `Usage: hubgate key
 
 Prints a new random agent API key and the "sha256:" line to paste under the agent's keys in the
 config. hubgate keeps only the hash; give the key itself to the agent, once.
@@ -190,7 +190,7 @@ Examples:
   hubgate key                     then: keys: ["sha256:…"] under the agent in the config,
                                   and the agent sends "Authorization: Bearer hgk_…"
 `,
-  approvals: `Usage: hubgate approvals [--url URL]
+  approvals: () => `Usage: hubgate approvals [--url URL]
 
 Lists the calls waiting for an operator's approval on a running hubgate http service: the calls
 of agents marked "approve_via: operator" that a grant's approve: holds back. Each shows its id,
@@ -201,7 +201,7 @@ ${flagHelp('approvals')}
 Examples:
   HUBGATE_OPERATOR_KEY=hgk_... hubgate approvals --url http://127.0.0.1:8080
 `,
-  approve: `Usage: hubgate approve ID [--deny] [--url URL]
+  approve: () => `Usage: hubgate approve ID [--deny] [--url URL]
 
 Approves one call waiting for an operator (hubgate approvals lists them); with --deny, declines
 it. The agent's next call with exactly the same tool and arguments is then sent (or refused),
@@ -213,6 +213,17 @@ Examples:
   hubgate approve k3J9xQ2mZa --deny --url https://hubgate.internal
 `,
 };
+
+/**
+ * Each command's --help, made when it is read: every start parses its command line, and only a
+ * --help or a usage error needs the texts (wrapping them costs a start about a millisecond).
+ */
+export const USAGE = Object.defineProperties(
+  {},
+  Object.fromEntries(
+    Object.entries(USAGE_TEXT).map(([command, text]) => [command, { get: text, enumerable: true }]),
+  ),
+) as Readonly<Record<CommandName, string>>;
 
 /** What reading a flag of each kind gives (see readFlag). */
 type FlagValue<S> = S extends { kind: 'boolean' }

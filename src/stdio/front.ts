@@ -18,6 +18,9 @@ import { mayEverAllow } from '../policy/authorize.js';
 import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from '../server-identity.js';
 import { FRONT_TABLE, type FrontTable } from './front-table.js';
 
+/** How long the front waits for the next message of an opening before handing over anyway. */
+const IDLE_MS = 100;
+
 /** The real server, over the given streams (commands/serve.ts). */
 export type ServeOver = (input: PassThrough, output: Writable) => Promise<void>;
 
@@ -81,9 +84,17 @@ export async function serveWithFront(
 
   const answer = (id: unknown, result: unknown) =>
     stdout.write(`${JSON.stringify({ result, jsonrpc: '2.0', id })}\n`);
+  // A client that is slow to open (or says nothing) gets the real server anyway, and soon: the
+  // front only saves the wait at the start, it never delays the server by more than this.
+  let idle = setTimeout(() => handOver(), IDLE_MS);
+  const stillOpening = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => handOver(), IDLE_MS);
+  };
   const handOver = () => {
     if (handingOver) return;
     handingOver = true;
+    clearTimeout(idle);
     // After the answers above are written: loading the server blocks this thread a while.
     setImmediate(() => {
       const start = serveOver(input, output);
@@ -99,6 +110,7 @@ export async function serveWithFront(
     const message = parse(line);
     if (!initialized && isInitialize(message, table)) {
       initialized = true;
+      stillOpening();
       dropAnswerTo = message.id;
       answer(message.id, {
         protocolVersion: negotiated(message, table),
