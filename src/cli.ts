@@ -76,9 +76,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     case 'serve': {
       // The front answers the session's opening while the server loads (see stdio/front.ts).
       const { serveWithFront } = await import('./stdio/front.js');
-      await serveWithFront(command.options, env, async (input, output) => {
+      await serveWithFront(command.options, env, async (io) => {
         const { serveStdio } = await import('./commands/serve.js');
-        await serveStdio(command.options, env, { input, output });
+        await serveStdio(command.options, env, io);
       });
       return;
     }

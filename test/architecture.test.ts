@@ -56,6 +56,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'options',
     'policy',
     'server',
+    'stdio',
     'tools',
     'version',
   ],

@@ -12,6 +12,7 @@ import { createGateway } from '../gateway/gateway.js';
 import { createLogger } from '../log.js';
 import type { ServeOptions } from '../options.js';
 import { createHubgateServer } from '../server.js';
+import { dropAnswer } from '../stdio/front.js';
 import { toolNames } from '../tools/index.js';
 import { VERSION } from '../version.js';
 import { gatewayOptionsOf } from './gateway-options.js';
@@ -20,13 +21,16 @@ import { gatewayOptionsOf } from './gateway-options.js';
 const STOP_GRACE_MS = 1_000;
 
 /**
- * `io`: the streams the session is read from and written to, when not the process's own: the
- * stdio front (stdio/front.ts) hands over a session it opened.
+ * `io`: the streams the session is read from and written to, when not the process's own, and the
+ * answer not to give: the stdio front (stdio/front.ts) hands over a session it opened.
  */
 export async function serveStdio(
   options: ServeOptions,
   env: NodeJS.ProcessEnv,
-  io: { input: Readable; output: Writable } = { input: process.stdin, output: process.stdout },
+  io: { input: Readable; output: Writable; dropAnswerTo?: string | number } = {
+    input: process.stdin,
+    output: process.stdout,
+  },
 ): Promise<void> {
   const config = resolveConfig(options, env, toolNames);
   const agentName = selectAgent(config, options.agent);
@@ -48,7 +52,10 @@ export async function serveStdio(
         },
       }),
     {
-      transport: new StdioServerTransport(io.input, io.output),
+      transport:
+        io.dropAnswerTo === undefined
+          ? new StdioServerTransport(io.input, io.output)
+          : dropAnswer(new StdioServerTransport(io.input, io.output), io.dropAnswerTo),
       onerror: (error) => logger.warn({ err: error }, 'stdio: a message could not be handled'),
     },
   );

@@ -11,7 +11,7 @@
  * Anything else first (a 2026-07-28 opening, a message the front does not know, a line that is
  * not JSON) goes to the real server untouched: the front only ever answers what it is sure of.
  */
-import { PassThrough, type Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { defaultConfig } from '../config/defaults.js';
 import type { ServeOptions } from '../options.js';
 import { mayEverAllow } from '../policy/authorize.js';
@@ -21,8 +21,38 @@ import { FRONT_TABLE, type FrontTable } from './front-table.js';
 /** How long the front waits for the next message of an opening before handing over anyway. */
 const IDLE_MS = 100;
 
-/** The real server, over the given streams (commands/serve.ts). */
-export type ServeOver = (input: PassThrough, output: Writable) => Promise<void>;
+/**
+ * The real server over the given streams (commands/serve.ts); `dropAnswerTo`: the id of the
+ * replayed `initialize`, whose answer the front already gave.
+ */
+export type ServeOver = (io: {
+  input: Readable;
+  output: Writable;
+  dropAnswerTo?: string | number;
+}) => Promise<void>;
+
+/**
+ * Makes a transport drop its first answer to request `id` (the replayed `initialize`) and send
+ * everything else as it would: a wrapper of its send(), not a stream in the way of every line.
+ */
+export function dropAnswer<T extends { send(message: never, options?: never): Promise<void> }>(
+  transport: T,
+  id: string | number,
+): T {
+  const send = transport.send.bind(transport) as (
+    message: unknown,
+    options?: unknown,
+  ) => Promise<void>;
+  let dropped = false;
+  transport.send = (async (message: { id?: unknown; method?: unknown }, options?: unknown) => {
+    if (!dropped && message.id === id && message.method === undefined) {
+      dropped = true;
+      return;
+    }
+    return send(message, options);
+  }) as T['send'];
+  return transport;
+}
 
 interface Message {
   jsonrpc?: unknown;
@@ -48,27 +78,11 @@ export async function serveWithFront(
 ): Promise<void> {
   const { stdin, stdout, table } = io;
   const tools = table && frontTools(options, env, table);
-  const input = new PassThrough();
-  // Until the real server has answered the replayed `initialize`, its answer is the one dropped.
-  let dropAnswerTo: unknown;
-  const output = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      if (dropAnswerTo !== undefined) {
-        const line = chunk.toString('utf8');
-        const message = parse(line.trim());
-        if (message && message.id === dropAnswerTo && !('method' in message)) {
-          dropAnswerTo = undefined;
-          done();
-          return;
-        }
-      }
-      stdout.write(chunk, done);
-    },
-  });
-  if (!table || !tools) {
-    stdin.pipe(input);
-    return serveOver(input, output);
-  }
+  // Without answers of its own, the front is not in the way at all.
+  if (!table || !tools) return serveOver({ input: stdin, output: stdout });
+  // What the real server reads: the lines kept, then the client's bytes as they come.
+  const input = new Readable({ read() {} });
+  let dropAnswerTo: string | number | undefined;
 
   const forward: string[] = [];
   let pending = '';
@@ -97,11 +111,15 @@ export async function serveWithFront(
     clearTimeout(idle);
     // After the answers above are written: loading the server blocks this thread a while.
     setImmediate(() => {
-      const start = serveOver(input, output);
+      const start = serveOver({
+        input,
+        output: stdout,
+        ...(dropAnswerTo === undefined ? {} : { dropAnswerTo }),
+      });
       handedOver = true;
-      for (const line of forward) input.write(`${line}\n`);
-      if (pending) input.write(pending);
-      if (ended) input.end();
+      for (const line of forward) input.push(`${line}\n`);
+      if (pending) input.push(pending);
+      if (ended) input.push(null);
       started(start);
     });
   };
@@ -111,7 +129,7 @@ export async function serveWithFront(
     if (!initialized && isInitialize(message, table)) {
       initialized = true;
       stillOpening();
-      dropAnswerTo = message.id;
+      dropAnswerTo = message.id as string | number;
       answer(message.id, {
         protocolVersion: negotiated(message, table),
         capabilities: SERVER_CAPABILITIES,
@@ -131,7 +149,7 @@ export async function serveWithFront(
 
   stdin.on('data', (chunk: Buffer) => {
     if (handedOver) {
-      input.write(chunk);
+      input.push(chunk);
       return;
     }
     pending += chunk.toString('utf8');
@@ -143,7 +161,7 @@ export async function serveWithFront(
   });
   stdin.on('end', () => {
     ended = true;
-    if (handedOver) input.end();
+    if (handedOver) input.push(null);
     else handOver();
   });
   await serving;

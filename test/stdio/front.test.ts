@@ -10,7 +10,7 @@ import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import type { ServeOptions } from '../../src/options.js';
 import { DEFAULT_AGENT } from '../../src/policy/defaults.js';
-import { serveWithFront } from '../../src/stdio/front.js';
+import { dropAnswer, type ServeOver, serveWithFront } from '../../src/stdio/front.js';
 import type { FrontTable } from '../../src/stdio/front-table.js';
 import { describeTool } from '../../src/tools/describe.js';
 import { catalog } from '../../src/tools/index.js';
@@ -42,24 +42,24 @@ function harness(frontOptions: ServeOptions = options) {
     }
   });
   const handed: unknown[] = [];
-  let handOver:
-    | ((value: { input: PassThrough; output: NodeJS.WritableStream }) => void)
-    | undefined;
-  const handedOver = new Promise<{ input: PassThrough; output: NodeJS.WritableStream }>(
-    (resolve) => {
-      handOver = resolve;
-    },
-  );
+  type Io = Parameters<ServeOver>[0];
+  let handOver: ((io: Io) => void) | undefined;
+  const handedOver = new Promise<Io>((resolve) => {
+    handOver = resolve;
+  });
   const serving = serveWithFront(
     frontOptions,
     {},
-    async (input, output) => {
-      input.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-          handed.push(JSON.parse(line));
+    async (io) => {
+      let text = '';
+      io.input.on('data', (chunk: Buffer | string) => {
+        text += chunk.toString();
+        for (let cut = text.indexOf('\n'); cut !== -1; cut = text.indexOf('\n')) {
+          handed.push(JSON.parse(text.slice(0, cut)));
+          text = text.slice(cut + 1);
         }
       });
-      handOver?.({ input, output });
+      handOver?.(io);
     },
     { stdin, stdout, table },
   );
@@ -102,7 +102,9 @@ describe('serveWithFront', () => {
       },
     ]);
     h.send({ jsonrpc: '2.0', id: 8, method: 'tools/list' });
-    const { input, output } = await h.handedOver;
+    const { input, output, dropAnswerTo } = await h.handedOver;
+    // The real server writes where the front wrote, and is told which answer not to give.
+    expect(dropAnswerTo).toBe(7);
     const visible = visibleTools(DEFAULT_AGENT, catalog).map((entry) => entry.name);
     const listed = h.written[1] as { id: number; result: { tools: { name: string }[] } };
     expect(listed.id).toBe(8);
@@ -114,20 +116,34 @@ describe('serveWithFront', () => {
     await tick();
     expect(h.handed).toEqual([initialize, initialized, { jsonrpc: '2.0', id: 9, method: 'ping' }]);
 
-    // Its answer to the replayed initialize is dropped; every other line goes out.
-    output.write(
-      `${JSON.stringify({ result: { protocolVersion: 'x' }, jsonrpc: '2.0', id: 7 })}\n`,
-    );
     output.write(`${JSON.stringify({ result: {}, jsonrpc: '2.0', id: 9 })}\n`);
-    output.write(`${JSON.stringify({ result: { again: true }, jsonrpc: '2.0', id: 7 })}\n`);
     await tick();
-    expect(h.written.slice(2)).toEqual([
-      { result: {}, jsonrpc: '2.0', id: 9 },
-      { result: { again: true }, jsonrpc: '2.0', id: 7 },
-    ]);
+    expect(h.written.slice(2)).toEqual([{ result: {}, jsonrpc: '2.0', id: 9 }]);
     h.stdin.end();
     await new Promise((resolve) => input.once('end', resolve));
     await h.serving;
+  });
+
+  it("drops the transport's first answer to the replayed initialize, and nothing else", async () => {
+    const sent: unknown[] = [];
+    const transport = dropAnswer(
+      {
+        async send(message: never) {
+          sent.push(message);
+        },
+      },
+      7,
+    );
+    const send = transport.send as (message: unknown) => Promise<void>;
+    await send({ jsonrpc: '2.0', id: 7, result: { protocolVersion: 'x' } });
+    await send({ jsonrpc: '2.0', id: 7, method: 'elicitation/create', params: {} });
+    await send({ jsonrpc: '2.0', id: 9, result: {} });
+    await send({ jsonrpc: '2.0', id: 7, result: { again: true } });
+    expect(sent).toEqual([
+      { jsonrpc: '2.0', id: 7, method: 'elicitation/create', params: {} },
+      { jsonrpc: '2.0', id: 9, result: {} },
+      { jsonrpc: '2.0', id: 7, result: { again: true } },
+    ]);
   });
 
   it('hands a 2026-07-28 opening over at once, answering nothing', async () => {
@@ -140,14 +156,12 @@ describe('serveWithFront', () => {
     expect(h.handed).toEqual([discover]);
   });
 
-  it('answers nothing for a config file or another agent: the real server says why', async () => {
+  it('stays out of the way for a config file or another agent: the real server has stdio', async () => {
     for (const other of [{ configFile: 'hubgate.yaml' }, { agent: 'ci-bot' }]) {
       const h = harness({ ...options, ...other });
-      h.send(initialize);
-      await h.handedOver;
-      await tick();
-      expect(h.written).toEqual([]);
-      expect(h.handed).toEqual([initialize]);
+      const io = await h.handedOver;
+      expect(io.input).toBe(h.stdin);
+      expect(io.dropAnswerTo).toBeUndefined();
     }
   });
 
