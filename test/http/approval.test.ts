@@ -112,6 +112,22 @@ describe('approval of calls a grant marks approve:', () => {
     },
   );
 
+  it('refuses an answer that tries to change the arguments, sending nothing', async () => {
+    const client = await clientAnswering(h.keys.careful, {
+      action: 'accept',
+      content: { approve: true, tag: 'latest' },
+    });
+    try {
+      const result = await callTool(client, 'get_tag', { ...nginxTag, tag: '1.3' });
+      expect(result.isError).toBe(true);
+      expect(result.text).toMatch(/answered nothing \(cancelled\)/);
+    } finally {
+      await client.close();
+    }
+    expect(h.hub.apiRequests()).toEqual([]);
+    expect(h.audit[0]).toMatchObject({ approval: { decision: 'cancel', via: 'elicitation' } });
+  });
+
   it('refuses, sending nothing, when no answer comes in time (approvals.expires_seconds)', async () => {
     const asked: string[] = [];
     const client = await clientAnswering(h.keys.careful, 'never', asked);
