@@ -8,6 +8,7 @@ import {
   serveStdio as serveMcpOverStdio,
 } from '@modelcontextprotocol/server/stdio';
 import { resolveConfig, selectAgent } from '../config/resolve.js';
+import type { Config } from '../config/types.js';
 import { createGateway } from '../gateway/gateway.js';
 import { createLogger } from '../log.js';
 import type { ServeOptions } from '../options.js';
@@ -21,18 +22,19 @@ import { gatewayOptionsOf } from './gateway-options.js';
 const STOP_GRACE_MS = 1_000;
 
 /**
- * `io`: the streams the session is read from and written to, when not the process's own, and the
- * answer not to give: the stdio front (stdio/front.ts) hands over a session it opened.
+ * `io`: the streams the session is read from and written to, when not the process's own, the
+ * config already read, and the answer not to give: the stdio front (stdio/front.ts) hands over a
+ * session it opened.
  */
 export async function serveStdio(
   options: ServeOptions,
   env: NodeJS.ProcessEnv,
-  io: { input: Readable; output: Writable; dropAnswerTo?: string | number } = {
+  io: { input: Readable; output: Writable; config?: Config; dropAnswerTo?: string | number } = {
     input: process.stdin,
     output: process.stdout,
   },
 ): Promise<void> {
-  const config = resolveConfig(options, env, toolNames);
+  const config = io.config ?? resolveConfig(options, env, toolNames);
   const agentName = selectAgent(config, options.agent);
   const logger = createLogger(options.logLevel);
   const gateway = createGateway(config, { logger, ...gatewayOptionsOf(options, env) });

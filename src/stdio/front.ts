@@ -1,9 +1,9 @@
 /**
  * The stdio front: a host starts hubgate for every conversation and waits for tools/list before
  * anything else, and loading the MCP SDK, zod and the gateway takes several times a bare node
- * start. So when there is no config file (the policy is the built-in one, known without parsing
- * anything), the opening of a 2025-era session is answered here, from a table computed at build
- * time (front-table.ts): `initialize`, as the SDK's server answers it, and the first tools/list.
+ * start. So the opening of a 2025-era session is answered here, once the policy is known (the
+ * built-in one, or the config file read as serving reads it), from a table computed at build time
+ * (front-table.ts): `initialize`, as the SDK's server answers it, and the first tools/list.
  * Then the real server is loaded and takes the connection over: it is handed the `initialize`
  * again (so it knows the client: its version, whether it can elicit) and every message after,
  * and its answer to that `initialize`, already given, is dropped.
@@ -13,6 +13,7 @@
  */
 import { Readable, type Writable } from 'node:stream';
 import { defaultConfig } from '../config/defaults.js';
+import type { Config } from '../config/types.js';
 import type { ServeOptions } from '../options.js';
 import { mayEverAllow } from '../policy/authorize.js';
 import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from '../server-identity.js';
@@ -28,6 +29,7 @@ const IDLE_MS = 100;
 export type ServeOver = (io: {
   input: Readable;
   output: Writable;
+  config?: Config;
   dropAnswerTo?: string | number;
 }) => Promise<void>;
 
@@ -77,9 +79,10 @@ export async function serveWithFront(
   },
 ): Promise<void> {
   const { stdin, stdout, table } = io;
-  const tools = table && frontTools(options, env, table);
+  const policy = table && (await frontPolicy(options, env, table));
   // Without answers of its own, the front is not in the way at all.
-  if (!table || !tools) return serveOver({ input: stdin, output: stdout });
+  if (!table || !policy) return serveOver({ input: stdin, output: stdout });
+  const { tools, config } = policy;
   // What the real server reads: the lines kept, then the client's bytes as they come.
   const input = new Readable({ read() {} });
   let dropAnswerTo: string | number | undefined;
@@ -114,6 +117,8 @@ export async function serveWithFront(
       const start = serveOver({
         input,
         output: stdout,
+        // The policy the tools were listed from, not the file read again: it may have changed.
+        config,
         ...(dropAnswerTo === undefined ? {} : { dropAnswerTo }),
       });
       handedOver = true;
@@ -168,24 +173,31 @@ export async function serveWithFront(
 }
 
 /**
- * The tools/list of the built-in policy's agent, or undefined when the front cannot answer for
- * this start (a config file, another agent asked for, an environment the defaults refuse): the
- * real server then says why, as it would without a front.
+ * The policy and its agent's tools/list, or undefined when the front cannot answer for this
+ * start (a config that does not load, an agent it does not have): the real server then says why,
+ * as it would without a front. The config file is read as serving reads it (zod and the YAML
+ * parser are loaded for it, the SDK is not).
  */
-function frontTools(options: ServeOptions, env: NodeJS.ProcessEnv, table: FrontTable) {
-  if (options.configFile) return undefined;
-  let config: ReturnType<typeof defaultConfig>;
+async function frontPolicy(options: ServeOptions, env: NodeJS.ProcessEnv, table: FrontTable) {
+  let config: Config;
   try {
-    config = defaultConfig(env, options.grants);
+    if (options.configFile) {
+      const { loadConfigFile } = await import('../config/load.js');
+      const toolNames = new Set(table.tools.map((tool) => tool.name));
+      config = loadConfigFile(options.configFile, env, toolNames);
+    } else {
+      config = defaultConfig(env, options.grants);
+    }
   } catch {
     return undefined;
   }
   const name = options.agent ?? config.defaultAgent;
   const agent = name === undefined ? undefined : config.agents.get(name);
   if (!agent) return undefined;
-  return table.tools
+  const tools = table.tools
     .filter((tool) => mayEverAllow(agent, tool.name, tool.needs))
     .map((tool) => tool.description);
+  return { tools, config };
 }
 
 function parse(line: string): Message | undefined {

@@ -17,7 +17,7 @@ import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hubgate-front-'));
-// The built-in agent's policy, as a file: with a config file there is no front.
+// The built-in agent's policy, as a file.
 const sameAsDefault = join(dir, 'default.yaml');
 writeFileSync(
   sameAsDefault,
@@ -91,11 +91,16 @@ class Session {
   }
 }
 
-const initialize = (protocolVersion: string, id: number | string = 1) => ({
+const initialize = (protocolVersion: string, id: number | string = 1, more = {}) => ({
   jsonrpc: '2.0',
   id,
   method: 'initialize',
-  params: { protocolVersion, capabilities: {}, clientInfo: { name: 'front-test', version: '0' } },
+  params: {
+    protocolVersion,
+    capabilities: {},
+    clientInfo: { name: 'front-test', version: '0' },
+    ...more,
+  },
 });
 const initialized = { jsonrpc: '2.0', method: 'notifications/initialized' };
 const toolsList = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/list' });
@@ -115,7 +120,9 @@ describe('the stdio front', () => {
     async (version) => {
       const opening = [initialize(version, 'x-1'), initialized, toolsList(2)];
       const [front] = await answers([], opening, 2);
-      const [real] = await answers(['--config', sameAsDefault], opening, 2);
+      // An initialize with anything more in it (here an empty _meta) is the real server's.
+      const theirs = [initialize(version, 'x-1', { _meta: {} }), initialized, toolsList(2)];
+      const [real] = await answers([], theirs, 2);
       expect(front).toBe(real);
       expect(JSON.parse(front as string).result.protocolVersion).toBe(
         version === '1999-01-01' ? '2025-11-25' : version,
@@ -126,6 +133,7 @@ describe('the stdio front', () => {
   it.each([
     ['the built-in policy', []],
     ['--grant', ['--grant', 'repo:acme/*=write', '--grant', 'org:acme=admin']],
+    ['a config file', ['--config', sameAsDefault]],
   ])(
     'answers the first tools/list (%s) as the real server answers the next',
     async (_what, args) => {

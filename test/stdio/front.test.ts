@@ -5,6 +5,9 @@
  * drops only the real server's answer to that `initialize`. What it cannot answer for, it hands
  * over at once, with nothing answered.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
@@ -156,8 +159,23 @@ describe('serveWithFront', () => {
     expect(h.handed).toEqual([discover]);
   });
 
-  it('stays out of the way for a config file or another agent: the real server has stdio', async () => {
-    for (const other of [{ configFile: 'hubgate.yaml' }, { agent: 'ci-bot' }]) {
+  it('answers for a config file, and hands the real server the config it read', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hubgate-front-')), 'hubgate.yaml');
+    writeFileSync(
+      file,
+      'agents:\n  ci-bot:\n    grants: [{ resource: "repo:acme/app", access: write }]\n',
+    );
+    const h = harness({ ...options, configFile: file });
+    h.send(initialize, initialized, { jsonrpc: '2.0', id: 8, method: 'tools/list' });
+    const io = await h.handedOver;
+    const listed = h.written[1] as { result: { tools: { name: string }[] } };
+    expect(listed.result.tools.map((tool) => tool.name)).toContain('update_repository');
+    expect(listed.result.tools.map((tool) => tool.name)).not.toContain('search_catalog');
+    expect([...(io.config?.agents.keys() ?? [])]).toEqual(['ci-bot']);
+  });
+
+  it('stays out of the way for a config that does not load, or another agent: the real server has stdio', async () => {
+    for (const other of [{ configFile: '/nonexistent/hubgate.yaml' }, { agent: 'ci-bot' }]) {
       const h = harness({ ...options, ...other });
       const io = await h.handedOver;
       expect(io.input).toBe(h.stdin);
