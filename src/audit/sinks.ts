@@ -51,7 +51,7 @@ export class AuditFileError extends Error {
 
 /**
  * Appends NDJSON to a file, one synchronous write per record. The file is opened at start-up so
- * an unwritable path stops hubgate before it serves anything. It is opened without following a
+ * an unwritable path stops hubgate before it serves any call. It is opened without following a
  * symbolic link (someone who can write the folder must not redirect the records), and refused
  * when other users may read it (records name agents and repositories) or write it (they could
  * forge or erase records).

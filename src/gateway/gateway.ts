@@ -97,7 +97,8 @@ export interface Gateway {
 
 /**
  * The config's audit sink, opened now: an audit file that cannot be appended to stops hubgate
- * before it serves anything, with an error that names the field to fix.
+ * before it serves any call, with an error that names the field to fix. (Over stdio the front
+ * may have answered initialize and tools/list by then: they need no record.)
  */
 export function openAuditSink(config: Config, logger: Logger): AuditSink {
   try {
