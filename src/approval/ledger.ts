@@ -135,12 +135,15 @@ export function redisLedger(redis: Redis): ApprovalLedger {
     },
     async decide(id, approve, by) {
       if (!/^[A-Za-z0-9]{1,32}$/.test(id)) return { ok: false, why: 'unknown' };
-      // Deciding is claimed by one atomic step: only the first decision counts.
-      if ((await redis.set(`${APPROVAL}${id}:decided`, by, 'PX', 3_600_000, 'NX')) !== 'OK') {
-        return (await read(id)) ? { ok: false, why: 'decided' } : { ok: false, why: 'unknown' };
-      }
       const approval = await read(id);
       if (!approval) return { ok: false, why: 'unknown' };
+      if (approval.status !== 'pending') return { ok: false, why: 'decided' };
+      // Deciding is claimed by one atomic step, kept as long as the approval: only the first
+      // decision counts, however late a second one comes.
+      const claim = `${APPROVAL}${id}:decided`;
+      if ((await redis.set(claim, by, 'PXAT', approval.expires, 'NX')) !== 'OK') {
+        return { ok: false, why: 'decided' };
+      }
       approval.status = approve ? 'approved' : 'denied';
       approval.decided_at = new Date().toISOString();
       approval.by = by;

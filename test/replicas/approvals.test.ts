@@ -107,6 +107,10 @@ describe('approvals across two replicas', () => {
     const env = { HUBGATE_OPERATOR_KEY: operator.key };
     expect(await listApprovals(b.base, env)).toContain(`${id}  pending`);
     await decideApproval(b.base, env, id, true);
+    // A second decision, through the other replica, does not count.
+    await expect(decideApproval(a.base, env, id, false)).rejects.toThrow(
+      /409: approval \w+ is already decided/,
+    );
     const sent = await call(a.base, unattendedKey.key, '1.8');
     expect(sent.isError ?? false, sent.text).toBe(false);
     // Taken once, on one replica: the other finds nothing to take and asks again.
