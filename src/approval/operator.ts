@@ -6,6 +6,7 @@
  * for one call: the call after it is asked again.
  */
 
+import { redactArguments } from '../audit/record.js';
 import type { ApprovalLedger } from './ledger.js';
 import { type Approver, answered } from './types.js';
 
@@ -25,7 +26,9 @@ export function operatorApprover(ledger: ApprovalLedger, expiresMs: () => number
       agent: request.agent,
       tool: request.tool,
       resources: request.resources,
-      arguments: request.arguments,
+      // Kept in Redis and shown to operators: secret fields are redacted as in the audit log
+      // (the digest still binds the decision to the exact arguments).
+      arguments: redactArguments(request.arguments),
       grants: request.grants,
       digest: request.digest,
       asked_at: new Date().toISOString(),

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memoryLedger } from '../../src/approval/ledger.js';
+import { operatorApprover } from '../../src/approval/operator.js';
 import { APPROVAL_INPUT, roundTripApprover } from '../../src/approval/round-trip.js';
 import { createSeal } from '../../src/approval/seal.js';
 import { type ApprovalRequest, callDigest } from '../../src/approval/types.js';
@@ -180,5 +181,25 @@ describe('the memory ledger', () => {
     now = 5_000;
     expect(await ledger.list()).toEqual([]);
     expect(await ledger.decide('nope', true, 'oncall')).toEqual({ ok: false, why: 'unknown' });
+  });
+});
+
+describe('the operator approver', () => {
+  it('keeps the waiting call with its secret fields redacted, as the audit log does', async () => {
+    const ledger = memoryLedger();
+    const answer = await operatorApprover(
+      ledger,
+      () => 60_000,
+    )({
+      agent: 'nightly',
+      tool: 'create_org_access_token',
+      resources: ['org:acme'],
+      arguments: { org: 'acme', password: 'hunter2', label: 'ci' },
+      grants: ['org:acme (admin)'],
+      digest: 'd',
+    });
+    expect(answer).toMatchObject({ decision: 'pending', via: 'operator' });
+    const [waiting] = await ledger.list();
+    expect(waiting?.arguments).toEqual({ org: 'acme', password: '[redacted]', label: 'ci' });
   });
 });
