@@ -104,6 +104,11 @@ export function createMcpTransports(
     const sessionId = randomUUID();
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => sessionId,
+      // A call's answer is an SSE stream only so that hubgate can ask the client something
+      // before it (an approval, by elicitation). A client that declared it cannot be asked gets
+      // each answer as one JSON body: no stream to open, write and end on every call. Its
+      // capabilities are the session's for good, and hubgate sends nothing else during a call.
+      enableJsonResponse: !declaresElicitation(body),
     });
     const session = await sessions.open({
       id: sessionId,
@@ -145,4 +150,10 @@ export function createMcpTransports(
   }
 
   return { streamable, openSse, sseMessage };
+}
+
+/** Whether an initialize request declares the elicitation capability (the rule elicit.ts applies). */
+function declaresElicitation(initialize: unknown): boolean {
+  const params = (initialize as { params?: { capabilities?: { elicitation?: unknown } } }).params;
+  return !!params?.capabilities?.elicitation;
 }
