@@ -653,6 +653,26 @@ export function tagNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `t${String(i).padStart(5, '0')}`);
 }
 
+/** The `{"url"}` a child prints as its first line once it listens; rejects if it exits first. */
+async function urlPrintedBy(child: ChildProcess, what: string): Promise<string> {
+  const stdout = child.stdout;
+  if (!stdout) throw new Error('no stdout pipe');
+  stdout.setEncoding('utf8');
+  const first = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: string) => {
+      text += chunk;
+      const cut = text.indexOf('\n');
+      if (cut === -1) return;
+      stdout.off('data', onData);
+      resolve(text.slice(0, cut));
+    };
+    stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
+  });
+  return (JSON.parse(first) as { url: string }).url;
+}
+
 /** bench/hub-process.ts as a child: see there for why a baseline wants it. */
 export class HubProcess {
   private buffered = '';
@@ -666,23 +686,8 @@ export class HubProcess {
   static async start(repo: string, tags: number): Promise<HubProcess> {
     const script = fileURLToPath(new URL('./hub-process.js', import.meta.url));
     const child = spawnNode([script, repo, String(tags)], childEnv());
-    const stdout = child.stdout;
-    if (!stdout) throw new Error('no stdout pipe');
-    stdout.setEncoding('utf8');
-    const first = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      const onData = (chunk: string) => {
-        text += chunk;
-        const cut = text.indexOf('\n');
-        if (cut === -1) return;
-        stdout.off('data', onData);
-        resolve(text.slice(0, cut));
-      };
-      stdout.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`the Hub process exited (${code})`)));
-    });
-    const hub = new HubProcess(child, (JSON.parse(first) as { url: string }).url);
-    stdout.on('data', (chunk: string) => hub.receive(chunk));
+    const hub = new HubProcess(child, await urlPrintedBy(child, 'the Hub process'));
+    child.stdout?.on('data', (chunk: string) => hub.receive(chunk));
     return hub;
   }
 
@@ -740,14 +745,52 @@ export class Relay {
     return new Relay(spawnNode([script, hubUrl], childEnv()));
   }
 
-  get(path: string, token: string): Promise<unknown> {
+  /** `cached`: answered from the relay's memory after the first time (see bench/relay.ts). */
+  get(path: string, token: string, cached = false): Promise<unknown> {
     const id = this.nextId++;
     const answer = new Promise((resolve) => this.waiting.set(id, resolve));
-    this.child.stdin?.write(`${JSON.stringify({ id, path, token })}\n`);
+    this.child.stdin?.write(
+      `${JSON.stringify({ id, path, token, ...(cached ? { cached } : {}) })}\n`,
+    );
     return answer;
   }
 
   close(): Promise<void> {
     return stopChild(this.child);
+  }
+}
+
+/** bench/http-relay.ts as a child: the floor a forwarding HTTP server cannot go below. */
+export class HttpRelay {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly pool: Pool,
+    readonly pid: number,
+  ) {}
+
+  static async start(hubUrl: string, connections: number): Promise<HttpRelay> {
+    const script = fileURLToPath(new URL('./http-relay.js', import.meta.url));
+    const child = spawnNode([script, hubUrl, String(connections)], childEnv());
+    const url = await urlPrintedBy(child, 'the HTTP relay');
+    // One connection per client, as hubgate's clients have.
+    const pool = new Pool(url, { connections, keepAliveTimeout: 30_000 });
+    return new HttpRelay(child, pool, child.pid as number);
+  }
+
+  async get(path: string, token: string): Promise<unknown> {
+    const response = await this.pool.request({
+      path: '/',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path, token }),
+    });
+    const answer = (await response.body.json()) as { result?: unknown; error?: string };
+    if (answer.error !== undefined) throw new Error(`relay: ${answer.error}`);
+    return answer.result;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+    await stopChild(this.child);
   }
 }

@@ -21,6 +21,7 @@ import {
   directPool,
   drive,
   type HttpChild,
+  HttpRelay,
   hubToken,
   newKey,
   RawHttpSession,
@@ -78,8 +79,10 @@ export const httpThroughput: Benchmark = {
     const sessions: RawHttpSession[] = [];
     let clientPool: Pool | undefined;
     let service: HttpChild | undefined;
+    let relay: HttpRelay | undefined;
     const direct: Phase[] = [];
     const through: Phase[] = [];
+    const relayed: Phase[] = [];
     let repeated: Phase | undefined;
     try {
       service = await startHttpChild(
@@ -88,6 +91,8 @@ export const httpThroughput: Benchmark = {
         childEnv(CREDENTIAL_ENV),
       );
       const running = service;
+      relay = await HttpRelay.start(hub.url, SESSIONS);
+      const floor = relay;
       const token = await hubToken(pool, 'alice', SEED.pats.aliceRead);
       // Distinct reads, so that every call reaches the Hub: more than the read cache holds.
       const targets: { repository: string; tag: string }[] = [];
@@ -104,6 +109,7 @@ export const httpThroughput: Benchmark = {
       const paths = targets.map(({ repository, tag }) => tagPath('library', repository, tag));
       let nextHubgate = 0;
       let nextDirect = 0;
+      let nextRelayed = 0;
       const nginx = ['latest', '1.27', 'alpine'];
 
       // One connection per session, as 50 separate clients would have.
@@ -123,17 +129,22 @@ export const httpThroughput: Benchmark = {
       const viaUndici = async () => {
         await directGet(pool, paths[nextDirect++ % paths.length] as string, token);
       };
+      const viaRelay = async () => {
+        await floor.get(paths[nextRelayed++ % paths.length] as string, token);
+      };
       /** The same three tags over and over: what hubgate's read cache is for. */
       const viaHubgateRepeated = (worker: number, i: number) =>
         call(worker, { repository: 'nginx', tag: nginx[(worker + i) % nginx.length] });
 
+      /** `served` is the process between the clients and the Hub: hubgate, or the relay. */
       const measure = async (
         op: (worker: number, i: number) => Promise<void>,
         ms: number,
+        served = running.pid,
       ): Promise<Phase> => {
         hub.clearRequests();
         const bench0 = process.cpuUsage();
-        const hubgate0 = cpuSecondsOf(running.pid);
+        const hubgate0 = cpuSecondsOf(served);
         const done = await drive(SESSIONS, ms, op);
         const bench = process.cpuUsage(bench0);
         const seconds = done.elapsedMs / 1000;
@@ -142,7 +153,7 @@ export const httpThroughput: Benchmark = {
           errors: done.errors,
           seconds,
           benchCpu: (bench.user + bench.system) / 1e6 / seconds,
-          hubgateCpu: (cpuSecondsOf(running.pid) - hubgate0) / seconds,
+          hubgateCpu: (cpuSecondsOf(served) - hubgate0) / seconds,
           hubRequests: hub.apiRequests().length,
           ...(done.firstError ? { firstError: done.firstError } : {}),
         };
@@ -150,19 +161,31 @@ export const httpThroughput: Benchmark = {
 
       await measure(viaUndici, WARMUP_MS);
       await measure(viaHubgate, WARMUP_MS);
+      await measure(viaRelay, WARMUP_MS, floor.pid);
       const halfMs = (SECONDS * 1000) / HALVES;
       for (let h = 0; h < HALVES; h++) {
         direct.push(await measure(viaUndici, halfMs));
         through.push(await measure(viaHubgate, halfMs));
+        relayed.push(await measure(viaRelay, halfMs, floor.pid));
       }
       repeated = await measure(viaHubgateRepeated, REPEATED_SECONDS * 1000);
       // Throughput is only claimed for calls that got the tag back.
-      const bad = [...direct, ...through, repeated].find((phase) => phase.errors > 0);
-      if (bad) throw new Error(`${bad.errors} failed calls, e.g. ${bad.firstError}`);
+      const named = [
+        ...direct.map((phase) => ['direct', phase] as const),
+        ...through.map((phase) => ['hubgate', phase] as const),
+        ...relayed.map((phase) => ['relay', phase] as const),
+        ['hubgate, repeated tags', repeated] as const,
+      ];
+      const bad = named.find(([, phase]) => phase.errors > 0);
+      if (bad) {
+        const [side, phase] = bad;
+        throw new Error(`${phase.errors} failed calls (${side}), e.g. ${phase.firstError}`);
+      }
     } finally {
       await Promise.all(sessions.map((session) => session.close().catch(() => {})));
       await clientPool?.close();
       await service?.stop();
+      await relay?.close();
       await pool.close();
       await hub.close();
       dir.remove();
@@ -182,6 +205,9 @@ export const httpThroughput: Benchmark = {
     const hubgateCpuPerCall = mean(through, 'hubgateCpu') / hubgateRate;
     const directCpuPerCall = mean(direct, 'benchCpu') / directRate;
     const repeatedRatio = again.calls / again.seconds / directRate;
+    // The floor: a bare HTTP relay (bench/http-relay.ts) in hubgate's place.
+    const relayRate = sum(relayed, 'calls') / sum(relayed, 'seconds');
+    const relayCpuPerCall = mean(relayed, 'hubgateCpu') / relayRate;
     return {
       figure: ratio(figure),
       met: figure >= TARGET,
@@ -192,12 +218,19 @@ export const httpThroughput: Benchmark = {
         `${mean(through, 'benchCpu').toFixed(2)} (direct: ${mean(direct, 'benchCpu').toFixed(2)}); ` +
         `hubgate's CPU per call ${ratio(hubgateCpuPerCall / directCpuPerCall)} a whole direct ` +
         `request's (client + fake Hub); ` +
+        `floor (bench/http-relay.ts, a bare HTTP relay) ${ratio(relayRate / directRate)}, ` +
+        `so hubgate is ${ratio(hubgateRate / relayRate)} the floor, its CPU per call ` +
+        `${ratio(hubgateCpuPerCall / relayCpuPerCall)} the relay's; ` +
         `3 tags over and over for ${REPEATED_SECONDS} s: ${ratio(repeatedRatio)} ` +
         `(Hub requests per call ${(again.hubRequests / again.calls).toFixed(2)})`,
       data: {
         ratio: round(figure, 3),
         hubgateCallsPerSecond: round(hubgateRate, 1),
         directRequestsPerSecond: round(directRate, 1),
+        relayCallsPerSecond: round(relayRate, 1),
+        relayRatio: round(relayRate / directRate, 3),
+        toFloorRatio: round(hubgateRate / relayRate, 3),
+        relayCpuMsPerCall: round(relayCpuPerCall * 1000, 4),
         hubgateCpuMsPerCall: round(hubgateCpuPerCall * 1000, 4),
         directCpuMsPerRequest: round(directCpuPerCall * 1000, 4),
         hubgateCalls: sum(through, 'calls'),
@@ -208,7 +241,7 @@ export const httpThroughput: Benchmark = {
           callsPerSecond: round(again.calls / again.seconds, 1),
           hubRequestsPerCall: round(again.hubRequests / again.calls, 3),
         },
-        phases: { direct, hubgate: through, repeatedTags: again },
+        phases: { direct, hubgate: through, relay: relayed, repeatedTags: again },
       },
     };
   },
