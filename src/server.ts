@@ -11,6 +11,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
 import type { RoundTripMaterial } from './approval/round-trip.js';
+import type { Approver } from './approval/types.js';
 import type { Principal, Transport } from './audit/record.js';
 import { elicitingApprover, formValidator } from './elicit.js';
 import type { Gateway } from './gateway/gateway.js';
@@ -28,7 +29,21 @@ export interface SessionOptions {
   onCallStart?: () => () => void;
 }
 
+/**
+ * A 2025-era tools/call as a session's server runs it, for a caller that answers the request
+ * without the SDK (http/call-lane.ts): its result, or a CallRejected to answer as an error.
+ */
+export type ToolCaller = (params: unknown, signal: AbortSignal) => Promise<CallToolResult>;
+
 export function createHubgateServer(gateway: Gateway, options: SessionOptions): Server {
+  return createHubgateSession(gateway, options).server;
+}
+
+/** A session's server, and the tool-call function its tools/call handler runs in the 2025 era. */
+export function createHubgateSession(
+  gateway: Gateway,
+  options: SessionOptions,
+): { server: Server; callTool: ToolCaller } {
   const { agentName } = options;
   const server = new Server(SERVER_INFO, {
     capabilities: SERVER_CAPABILITIES,
@@ -65,6 +80,19 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
     return { tools, ttlMs: gateway.toolListTtlMs, cacheScope: 'private' as const };
   });
 
+  /** One tool call through the Gateway, counted as in flight while it runs. */
+  const runToolCall = async (params: unknown, approve: Approver, signal: AbortSignal) => {
+    const { name, arguments: args } = (params ?? {}) as { name?: unknown; arguments?: unknown };
+    const callEnded = options.onCallStart?.();
+    try {
+      const result = await gateway.call(agentName, name, args, { ...context, approve, signal });
+      // The SDK passes an input_required result through to a 2026-07-28 client as it is.
+      return (result.ask ?? result) as CallToolResult;
+    } finally {
+      callEnded?.();
+    }
+  };
+
   // tools/call is handled here, not with setRequestHandler: the SDK would reject a malformed call
   // (arguments not an object, name not a string) before any handler ran, and leave no audit
   // record. This way every call, however malformed, reaches the Gateway and is recorded.
@@ -76,8 +104,6 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
         `Method not found: ${request.method.slice(0, 100)}`,
       );
     }
-    const params = (request.params ?? {}) as { name?: unknown; arguments?: unknown };
-    const callEnded = options.onCallStart?.();
     try {
       const approve = isModern(server.getNegotiatedProtocolVersion())
         ? gateway.approvals.roundTrip({
@@ -88,28 +114,22 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
             ] as RoundTripMaterial['clientCapabilities'],
           })
         : askInSession;
-      const result = await gateway.call(agentName, params.name, params.arguments, {
-        ...context,
-        approve,
-        signal: ctx.mcpReq.signal,
-      });
-      // The SDK passes an input_required result through to a 2026-07-28 client as it is.
-      return (result.ask ?? result) as CallToolResult;
+      return await runToolCall(request.params, approve, ctx.mcpReq.signal);
     } catch (error) {
       if (error instanceof CallRejected)
         throw new ProtocolError(error.code, error.message, error.data);
       throw error;
-    } finally {
-      callEnded?.();
     }
   };
-
   server.onclose = gateway.onToolListChanged(agentName, () => {
     server.sendToolListChanged().catch(() => {
       // The session may be closing; the next tools/list shows the new list anyway.
     });
   });
-  return server;
+  return {
+    server,
+    callTool: (params, signal) => runToolCall(params, askInSession, signal),
+  };
 }
 
 /** A revision of the 2026 era or later (the dates compare as strings). */

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Principal } from '../audit/record.js';
 import type { Gateway } from '../gateway/gateway.js';
-import { createHubgateServer } from '../server.js';
+import { createHubgateSession } from '../server.js';
 import { sendError } from './responses.js';
 import { type Session, type SessionKind, SessionRegistry } from './sessions.js';
 
@@ -23,7 +23,10 @@ export interface SessionLimits {
 
 /** What a transport brings to a new session; the lifecycle adds the server and the counters. */
 export type SessionSpec = Pick<Session, 'id' | 'agent' | 'kind' | 'transport' | 'deliver'> &
-  Pick<Partial<Session>, 'principal'>;
+  Pick<Partial<Session>, 'principal'> & {
+    /** Its transport answers in JSON: its tool calls may take the call lane (call-lane.ts). */
+    answersInJson?: boolean;
+  };
 
 /** Which session a request names: the agent is the one its key identified. */
 export interface SessionTarget {
@@ -83,8 +86,8 @@ export function createSessionLifecycle(
     return undefined;
   }
 
-  async function open(spec: SessionSpec): Promise<Session> {
-    const mcp = createHubgateServer(gateway, {
+  async function open({ answersInJson, ...spec }: SessionSpec): Promise<Session> {
+    const { server: mcp, callTool } = createHubgateSession(gateway, {
       agentName: spec.agent,
       transport: spec.kind,
       session: spec.id,
@@ -99,9 +102,19 @@ export function createSessionLifecycle(
         };
       },
     });
-    const session: Session = { ...spec, server: mcp, lastActivity: Date.now(), callsInFlight: 0 };
+    const session: Session = {
+      ...spec,
+      server: mcp,
+      ...(answersInJson ? { lane: { callTool, running: new Map() } } : {}),
+      lastActivity: Date.now(),
+      callsInFlight: 0,
+    };
     registry.add(session);
-    spec.transport.onclose = () => registry.remove(spec.id);
+    spec.transport.onclose = () => {
+      registry.remove(spec.id);
+      // As the SDK ends the calls its server is running when the session ends.
+      for (const call of session.lane?.running.values() ?? []) call.abort();
+    };
     await mcp.connect(spec.transport);
     logger.info({ session: spec.id, agent: spec.agent, transport: spec.kind }, 'session opened');
     return session;

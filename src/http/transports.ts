@@ -10,6 +10,7 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { readJsonBody } from './body.js';
+import { answerInLane, cancelInLane } from './call-lane.js';
 import type { Caller } from './identify.js';
 import type { ModernHttp } from './modern.js';
 import { sendError } from './responses.js';
@@ -89,6 +90,10 @@ export function createMcpTransports(
     if (typeof id === 'string') {
       const session = sessions.find({ id, ...owner, kind: 'http' });
       if (session) boundUnread(response, limits, () => void sessions.close(session));
+      if (session && request.method === 'POST') {
+        cancelInLane(session, body);
+        if (await answerInLane(session, request, response, body)) return;
+      }
       return sessions.handOff({ id, ...owner, kind: 'http' }, request, response, body);
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) {
@@ -102,13 +107,14 @@ export function createMcpTransports(
     const full = sessions.whyFull(agent);
     if (full) return sendError(response, 503, -32000, full);
     const sessionId = randomUUID();
+    // A call's answer is an SSE stream only so that hubgate can ask the client something before
+    // it (an approval, by elicitation). A client that declared it cannot be asked gets each
+    // answer as one JSON body, and its tool calls take the call lane (call-lane.ts). Its
+    // capabilities are the session's for good, and hubgate sends nothing else during a call.
+    const answersInJson = !declaresElicitation(body);
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => sessionId,
-      // A call's answer is an SSE stream only so that hubgate can ask the client something
-      // before it (an approval, by elicitation). A client that declared it cannot be asked gets
-      // each answer as one JSON body: no stream to open, write and end on every call. Its
-      // capabilities are the session's for good, and hubgate sends nothing else during a call.
-      enableJsonResponse: !declaresElicitation(body),
+      enableJsonResponse: answersInJson,
     });
     const session = await sessions.open({
       id: sessionId,
@@ -116,6 +122,7 @@ export function createMcpTransports(
       kind: 'http',
       transport,
       deliver: transport.handleRequest.bind(transport),
+      answersInJson,
     });
     await transport.handleRequest(request, response, body);
     // The transport refused the initialize (406, 415…) and gave out no id: nobody can use or end
