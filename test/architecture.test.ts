@@ -12,6 +12,8 @@
  *   gateway              the call path: config, tools, audit, hub, policy
  *   server-identity      what the MCP server says of itself (name, capabilities, instructions)
  *   server               the MCP adapter over the gateway
+ *   lane                 tools/call answered without the SDK around it, through the server's
+ *                        own tool-call function
  *   http                 the HTTP service over server and gateway
  *   cli-flags, options   the command line: one table of flags, and its parser
  *   stdio                the stdio front, which answers a session's opening before the rest loads
@@ -41,7 +43,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   elicit: ['approval'],
   'server-identity': ['version'],
   server: ['approval', 'audit', 'elicit', 'gateway', 'server-identity', 'version'],
-  http: ['approval', 'audit', 'config', 'gateway', 'oauth', 'server', 'tools'],
+  lane: ['gateway', 'server'],
+  http: ['approval', 'audit', 'config', 'gateway', 'lane', 'oauth', 'server', 'tools'],
   'cli-flags': ['hub', 'log-levels'],
   options: ['cli-flags', 'config', 'hub', 'log-levels', 'policy'],
   stdio: ['config', 'options', 'policy', 'server-identity'],
@@ -51,6 +54,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'gateway',
     'http',
     'hub',
+    'lane',
     'log',
     'oauth',
     'options',

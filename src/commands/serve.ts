@@ -10,9 +10,10 @@ import {
 import { resolveConfig, selectAgent } from '../config/resolve.js';
 import type { Config } from '../config/types.js';
 import { createGateway } from '../gateway/gateway.js';
+import { laneInFront } from '../lane.js';
 import { createLogger } from '../log.js';
 import type { ServeOptions } from '../options.js';
-import { createHubgateServer } from '../server.js';
+import { createHubgateSession } from '../server.js';
 import { dropAnswer } from '../stdio/front.js';
 import { toolNames } from '../tools/index.js';
 import { VERSION } from '../version.js';
@@ -42,8 +43,8 @@ export async function serveStdio(
   // One connection, one server: the opening message picks its era (2025: initialize; 2026-07-28:
   // any request carrying the per-request _meta envelope), and serveStdio pins it for the rest.
   const connection = serveMcpOverStdio(
-    () =>
-      createHubgateServer(gateway, {
+    ({ era }) => {
+      const { server, callTool } = createHubgateSession(gateway, {
         agentName,
         transport: 'stdio',
         onCallStart: () => {
@@ -52,7 +53,11 @@ export async function serveStdio(
             callsInFlight -= 1;
           };
         },
-      }),
+      });
+      // A 2025-era session's tool calls are answered in the lane, past the SDK's protocol layer.
+      if (era === 'legacy') laneInFront(server, callTool);
+      return server;
+    },
     {
       transport:
         io.dropAnswerTo === undefined

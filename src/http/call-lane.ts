@@ -1,32 +1,19 @@
 /**
- * The call lane: the commonest request of a 2025-era Streamable HTTP session, a POST carrying one
- * tools/call, answered here in a session whose answers are JSON (its client cannot be asked
- * anything during a call). The call runs through the same function the session's server runs it
- * with (server.ts: the Gateway, the call counted in flight), and the answer is the message the SDK
- * would send; what is skipped is the SDK's Web-standard transport around it (a Request and a
- * Response built for every POST, zod parses of each message), which cost more than half of the
- * service's CPU per call.
+ * The call lane over Streamable HTTP (the lane itself: ../lane.ts). In a 2025-era session whose
+ * answers are JSON (its client cannot be asked anything during a call), a POST carrying one
+ * tools/call is answered here, without the SDK's Web-standard transport: a Request and a Response
+ * built for every POST and zod parses of each message cost more than half of the service's CPU
+ * per call.
  *
  * It takes a request only when the SDK's transport would have accepted it and answered with one
  * JSON body; anything else (another method, a batch, a notification, a header the SDK would
  * refuse, a session that answers in SSE) goes to the SDK as before, which answers it or says why
- * not. A notifications/cancelled for a call in the lane ends that call, as the SDK's would.
+ * not. A POST whose call was cancelled is still answered (with the call's error): an HTTP request
+ * cannot go unanswered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CallRejected } from '../gateway/rejection.js';
+import { isToolCallRequest } from '../lane.js';
 import type { Session } from './sessions.js';
-
-/** JSON-RPC's internal error, answered for a failure that names no code of its own. */
-const INTERNAL_ERROR = -32603;
-
-interface ToolCallRequest {
-  jsonrpc: '2.0';
-  id: string | number;
-  method: 'tools/call';
-  params?: Record<string, unknown>;
-}
-
-const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
 /**
  * Answers `body` in the lane and resolves true, or resolves false at once (nothing read, nothing
@@ -39,19 +26,9 @@ export async function answerInLane(
   body: unknown,
 ): Promise<boolean> {
   const { lane } = session;
-  if (!lane || !isToolCall(body) || !acceptedBySdk(request, session)) return false;
-  const controller = new AbortController();
-  lane.running.set(body.id, controller);
+  if (!lane || !isToolCallRequest(body) || !acceptedBySdk(request, session)) return false;
   session.lastActivity = Date.now();
-  let answer: unknown;
-  try {
-    const result = await lane.callTool(body.params, controller.signal);
-    answer = { result, jsonrpc: '2.0', id: body.id };
-  } catch (error) {
-    answer = { jsonrpc: '2.0', id: body.id, error: errorOf(error) };
-  } finally {
-    if (lane.running.get(body.id) === controller) lane.running.delete(body.id);
-  }
+  const { answer } = await lane.calls.answer(lane.callTool, body);
   const text = JSON.stringify(answer);
   response.writeHead(200, {
     'content-type': 'application/json',
@@ -60,32 +37,6 @@ export async function answerInLane(
   });
   response.end(text);
   return true;
-}
-
-/** Ends the calls in the lane that a notifications/cancelled in `body` (or its batch) names. */
-export function cancelInLane(session: Session, body: unknown): void {
-  const running = session.lane?.running;
-  if (!running?.size) return;
-  for (const message of Array.isArray(body) ? body : [body]) {
-    const { method, params } = (message ?? {}) as { method?: unknown; params?: unknown };
-    if (method !== 'notifications/cancelled') continue;
-    const { requestId, reason } = (params ?? {}) as { requestId?: unknown; reason?: unknown };
-    if (typeof requestId !== 'string' && typeof requestId !== 'number') continue;
-    running.get(requestId)?.abort(typeof reason === 'string' ? reason : undefined);
-  }
-}
-
-/** One JSON-RPC tools/call request, shaped as the SDK's message schema requires. */
-function isToolCall(body: unknown): body is ToolCallRequest {
-  if (!isPlainObject(body)) return false;
-  const { jsonrpc, id, method, params } = body;
-  return (
-    jsonrpc === '2.0' &&
-    method === 'tools/call' &&
-    (typeof id === 'string' || Number.isSafeInteger(id)) &&
-    (params === undefined || isPlainObject(params)) &&
-    Object.keys(body).every((key) => REQUEST_KEYS.has(key))
-  );
 }
 
 /**
@@ -107,19 +58,4 @@ function acceptedBySdk(request: IncomingMessage, session: Session): boolean {
 
 function isJsonContentType(value: string | undefined): boolean {
   return value?.split(';')[0]?.trim().toLowerCase() === 'application/json';
-}
-
-/** The error member of the answer, as the SDK's server writes it for a handler that threw. */
-function errorOf(error: unknown): { code: number; message: string; data?: unknown } {
-  const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
-  const thrown = error instanceof CallRejected || Number.isSafeInteger(code) ? code : undefined;
-  return {
-    code: typeof thrown === 'number' ? thrown : INTERNAL_ERROR,
-    message: typeof message === 'string' ? message : 'Internal error',
-    ...(data !== undefined ? { data } : {}),
-  };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Principal } from '../audit/record.js';
 import type { Gateway } from '../gateway/gateway.js';
+import { LaneCalls } from '../lane.js';
 import { createHubgateSession } from '../server.js';
 import { sendError } from './responses.js';
 import { type Session, type SessionKind, SessionRegistry } from './sessions.js';
@@ -105,7 +106,7 @@ export function createSessionLifecycle(
     const session: Session = {
       ...spec,
       server: mcp,
-      ...(answersInJson ? { lane: { callTool, running: new Map() } } : {}),
+      ...(answersInJson ? { lane: { callTool, calls: new LaneCalls() } } : {}),
       lastActivity: Date.now(),
       callsInFlight: 0,
     };
@@ -113,7 +114,7 @@ export function createSessionLifecycle(
     spec.transport.onclose = () => {
       registry.remove(spec.id);
       // As the SDK ends the calls its server is running when the session ends.
-      for (const call of session.lane?.running.values() ?? []) call.abort();
+      session.lane?.calls.abortAll();
     };
     await mcp.connect(spec.transport);
     logger.info({ session: spec.id, agent: spec.agent, transport: spec.kind }, 'session opened');

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, Transport } from '@modelcontextprotocol/server';
 import type { Principal } from '../audit/record.js';
+import type { LaneCalls } from '../lane.js';
 import type { ToolCaller } from '../server.js';
 
 export type SessionKind = 'http' | 'sse';
@@ -24,10 +25,9 @@ export interface Session {
   server: Server;
   /**
    * For a Streamable HTTP session whose answers are JSON: its tool calls as the server runs them,
-   * for call-lane.ts to answer without the SDK's transport, and those running now by request id
-   * (to cancel).
+   * for call-lane.ts to answer without the SDK's transport, and those running now (to cancel).
    */
-  lane?: { callTool: ToolCaller; running: Map<string | number, AbortController> };
+  lane?: { callTool: ToolCaller; calls: LaneCalls };
   lastActivity: number;
   /** Tool calls running now: a session is not idle while it has one. */
   callsInFlight: number;

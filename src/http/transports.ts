@@ -10,7 +10,7 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { readJsonBody } from './body.js';
-import { answerInLane, cancelInLane } from './call-lane.js';
+import { answerInLane } from './call-lane.js';
 import type { Caller } from './identify.js';
 import type { ModernHttp } from './modern.js';
 import { sendError } from './responses.js';
@@ -91,7 +91,7 @@ export function createMcpTransports(
       const session = sessions.find({ id, ...owner, kind: 'http' });
       if (session) boundUnread(response, limits, () => void sessions.close(session));
       if (session && request.method === 'POST') {
-        cancelInLane(session, body);
+        session.lane?.calls.cancel(body);
         if (await answerInLane(session, request, response, body)) return;
       }
       return sessions.handOff({ id, ...owner, kind: 'http' }, request, response, body);
