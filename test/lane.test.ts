@@ -32,7 +32,7 @@ async function rawClient(server: Server) {
   };
   await Promise.all([server.connect(serverSide), clientSide.start()]);
   const send = (message: object) => clientSide.send({ jsonrpc: '2.0', ...message } as never);
-  const ask = (message: { id: string | number } & object) => {
+  const ask = (message: { id: string | number; method: string; params?: unknown }) => {
     const answered = new Promise<Message>((resolve) => waiting.set(message.id, resolve));
     return send(message).then(() => answered);
   };
