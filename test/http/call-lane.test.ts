@@ -1,5 +1,9 @@
 /**
- * The call lane (src/http/call-lane.ts): a 2025-era session whose answers are JSON has its
+ * How a 2025-era Streamable HTTP session's calls are answered. An answer is an SSE stream only
+ * when hubgate may need to ask the client something before it (an approval, by elicitation); a
+ * client that declared no elicitation capability gets each answer as one JSON body.
+ *
+ * And the call lane (src/http/call-lane.ts): a session whose answers are JSON has its
  * tools/call POSTs answered without the SDK's transport. Its answers must be the SDK's, message
  * for message; what the SDK would refuse must still be the SDK's to refuse; and a call in the
  * lane must end when the client cancels it or ends the session, as a call in the SDK does. (The
@@ -25,6 +29,7 @@ const VERSION = '2025-06-18';
 
 interface RawSession {
   sessionId: string;
+  key: string | undefined;
   /** POSTs `body` with the session's headers, `headers` over them. */
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** The one JSON-RPC message answering `body`. */
@@ -59,6 +64,7 @@ async function open(service: ServiceHarness, agent: string, asking: boolean): Pr
   await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
   return {
     sessionId,
+    key,
     post,
     async ask(body) {
       const response = await post(body);
@@ -79,6 +85,68 @@ const call = (id: number | string, name: unknown, args?: unknown) => ({
 });
 
 const nginx = (tag: string) => ({ namespace: 'library', repository: 'nginx', tag });
+
+describe('answers to calls in a 2025-era HTTP session', () => {
+  const AGENTS = { reader: { credential: 'alice' as const, grants: ['repo:*/*=read'] } };
+
+  it('are one JSON body for a client that cannot be asked, an SSE stream for one that can', async () => {
+    h = await startService({ agents: AGENTS });
+    const plain = await open(h, 'reader', false);
+    const asking = await open(h, 'reader', true);
+
+    const inJson = await plain.post(call(7, 'get_tag', nginx('latest')));
+    expect(inJson.status).toBe(200);
+    expect(inJson.headers.get('content-type')).toMatch(/^application\/json/);
+    const [jsonAnswer] = await messagesOf(inJson);
+
+    const inSse = await asking.post(call(7, 'get_tag', nginx('latest')));
+    expect(inSse.status).toBe(200);
+    expect(inSse.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const [sseAnswer] = await messagesOf(inSse);
+
+    // The same answer either way: the call went to the Hub and came back whole.
+    expect(jsonAnswer).toEqual(sseAnswer);
+    expect(jsonAnswer).toMatchObject({ jsonrpc: '2.0', id: 7 });
+    expect((jsonAnswer as { result: { isError?: boolean } }).result.isError).not.toBe(true);
+    const text = (jsonAnswer as { result: { content: { text: string }[] } }).result.content[0];
+    expect(JSON.parse(text?.text ?? '')).toMatchObject({ name: 'latest' });
+    expect(h.audit.filter((record) => record.tool === 'get_tag')).toHaveLength(2);
+  });
+
+  it('answers a batch in JSON as an array of every answer, each to its id', async () => {
+    h = await startService({ agents: AGENTS });
+    const plain = await open(h, 'reader', false);
+    const batch = await plain.post([
+      call(1, 'get_tag', nginx('latest')),
+      call(2, 'get_tag', nginx('no-such-tag')),
+    ]);
+    expect(batch.headers.get('content-type')).toMatch(/^application\/json/);
+    const answers = (await batch.json()) as { id: number; result: { isError?: boolean } }[];
+    expect(answers.map((answer) => [answer.id, answer.result.isError === true]).sort()).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+  });
+
+  it('keeps the standalone stream for notifications in a JSON session', async () => {
+    h = await startService({ agents: AGENTS });
+    const plain = await open(h, 'reader', false);
+    const controller = new AbortController();
+    const stream = await fetch(`${h.url}/mcp`, {
+      method: 'GET',
+      signal: controller.signal,
+      headers: {
+        accept: 'text/event-stream',
+        ...authorization(plain.key),
+        'mcp-session-id': plain.sessionId,
+        'mcp-protocol-version': VERSION,
+      },
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    controller.abort();
+  });
+});
 
 describe('the call lane', () => {
   it('answers every kind of call with the message the SDK sends', async () => {
