@@ -90,10 +90,20 @@ export function auditRecord(facts: CallFacts, outcome: CallOutcome): AuditRecord
     outcome: outcome.outcome,
     hub_status: outcome.hub_status ?? null,
     duration_ms: Math.round(performance.now() - facts.started),
-    arguments: redactArguments(facts.rawArgs ?? {}),
+    arguments: redactedArgumentsOf(facts),
     ...(facts.principal ? { principal: facts.principal } : {}),
     ...(facts.approval ? { approval: facts.approval } : {}),
   };
+}
+
+/**
+ * The call's arguments redacted, once per call: its intent and its outcome record carry the same
+ * copy (a call's arguments do not change while it runs).
+ */
+const redactedOnce = new WeakMap<CallFacts, unknown>();
+function redactedArgumentsOf(facts: CallFacts): unknown {
+  if (!redactedOnce.has(facts)) redactedOnce.set(facts, redactArguments(facts.rawArgs ?? {}));
+  return redactedOnce.get(facts);
 }
 
 /** A reason is hubgate's own sentence, but may quote what a call sent: one record stays small. */
