@@ -41,7 +41,7 @@ export function isToolCallRequest(message: unknown): message is ToolCallRequest 
 }
 
 /** The answer to `request`, as the SDK's server writes it: its result, or the error it threw. */
-export async function answerToolCall(
+async function answerToolCall(
   callTool: ToolCaller,
   request: ToolCallRequest,
   signal: AbortSignal,
