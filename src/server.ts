@@ -39,11 +39,20 @@ export function createHubgateServer(gateway: Gateway, options: SessionOptions): 
   return createHubgateSession(gateway, options).server;
 }
 
-/** A session's server, and the tool-call function its tools/call handler runs in the 2025 era. */
-export function createHubgateSession(
-  gateway: Gateway,
-  options: SessionOptions,
-): { server: Server; callTool: ToolCaller } {
+export interface HubgateSession {
+  server: Server;
+  /** The tool-call function the server's tools/call handler runs in the 2025 era. */
+  callTool: ToolCaller;
+  /**
+   * The same call for a caller that cannot carry a question to the client during it (a lane
+   * answering in JSON in a session whose answers are SSE): an approval is refused at once as
+   * unavailable, never asked where no answer could come back.
+   */
+  callToolAskingNoOne: ToolCaller;
+}
+
+/** A session's server, and the tool-call functions for the 2025 era. */
+export function createHubgateSession(gateway: Gateway, options: SessionOptions): HubgateSession {
   const { agentName } = options;
   const server = new Server(SERVER_INFO, {
     capabilities: SERVER_CAPABILITIES,
@@ -81,11 +90,19 @@ export function createHubgateSession(
   });
 
   /** One tool call through the Gateway, counted as in flight while it runs. */
-  const runToolCall = async (params: unknown, approve: Approver, signal: AbortSignal) => {
+  const runToolCall = async (
+    params: unknown,
+    approve: Approver | undefined,
+    signal: AbortSignal,
+  ) => {
     const { name, arguments: args } = (params ?? {}) as { name?: unknown; arguments?: unknown };
     const callEnded = options.onCallStart?.();
     try {
-      const result = await gateway.call(agentName, name, args, { ...context, approve, signal });
+      const result = await gateway.call(agentName, name, args, {
+        ...context,
+        ...(approve ? { approve } : {}),
+        signal,
+      });
       // The SDK passes an input_required result through to a 2026-07-28 client as it is.
       return (result.ask ?? result) as CallToolResult;
     } finally {
@@ -129,6 +146,7 @@ export function createHubgateSession(
   return {
     server,
     callTool: (params, signal) => runToolCall(params, askInSession, signal),
+    callToolAskingNoOne: (params, signal) => runToolCall(params, undefined, signal),
   };
 }
 

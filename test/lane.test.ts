@@ -142,6 +142,64 @@ describe('the call lane in front of a server', () => {
   });
 });
 
+describe('a tool call that asks no one', () => {
+  it('refuses a call that needs approval at once, where the usual call asks the client', async () => {
+    hub = await startFakeHub();
+    const audit: AuditRecord[] = [];
+    const config = configFor(
+      {
+        name: 'careful',
+        grants: [{ resource: 'repo:library/*', access: 'read', approve: { always: true } }],
+      },
+      ALICE_READ,
+    );
+    const gateway = createTestGateway(config, hub, {
+      audit: { record: (record) => audit.push(record) },
+    });
+    const session = createHubgateSession(gateway, { agentName: 'careful', transport: 'stdio' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const asked: string[] = [];
+    clientSide.onmessage = (message) => {
+      const { id, method } = message as Message;
+      if (!method) return;
+      asked.push(method);
+      // The person says no.
+      void clientSide.send({ jsonrpc: '2.0', id, result: { action: 'decline' } } as never);
+    };
+    await Promise.all([session.server.connect(serverSide), clientSide.start()]);
+    await clientSide.send({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: { elicitation: {} },
+        clientInfo: { name: 't', version: '0' },
+      },
+    });
+    await waitFor(() => session.server.getClientCapabilities()?.elicitation !== undefined);
+    hub.clearRequests();
+    const params = { name: 'get_tag', arguments: nginx('latest') };
+
+    const refused = await session.callToolAskingNoOne(params, new AbortController().signal);
+    expect(refused.isError).toBe(true);
+    expect(asked).toEqual([]);
+    expect(hub.apiRequests()).toEqual([]);
+    expect(audit.at(-1)).toMatchObject({
+      decision: 'deny',
+      approval: { decision: 'unavailable', via: 'none' },
+    });
+
+    // The usual call asks the client, whose user declines.
+    const declined = await session.callTool(params, new AbortController().signal);
+    expect(asked).toEqual(['elicitation/create']);
+    expect(declined.isError).toBe(true);
+    expect(audit.at(-1)).toMatchObject({ approval: { decision: 'decline', via: 'elicitation' } });
+    expect(hub.apiRequests()).toEqual([]);
+    await clientSide.close();
+  });
+});
+
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 300 && !condition(); i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));

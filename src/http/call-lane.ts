@@ -1,14 +1,14 @@
 /**
- * The call lane over Streamable HTTP (the lane itself: ../lane.ts). In a 2025-era session whose
- * answers are JSON (its client cannot be asked anything during a call), a POST carrying one
- * tools/call is answered here, without the SDK's Web-standard transport: a Request and a Response
- * built for every POST and zod parses of each message cost more than half of the service's CPU
- * per call.
+ * The call lane over Streamable HTTP (the lane itself: ../lane.ts). In a 2025-era session, a
+ * POST carrying one tools/call is answered here, in JSON, without the SDK's Web-standard
+ * transport: a Request and a Response built for every POST and zod parses of each message cost
+ * more than half of the service's CPU per call. In a session whose answers are SSE, only while
+ * the call cannot need the stream: its agent has nothing to ask the client (session-lifecycle.ts).
+ * The spec lets a server answer any request in JSON or SSE, and clients take either.
  *
- * It takes a request only when the SDK's transport would have accepted it and answered with one
- * JSON body; anything else (another method, a batch, a notification, a header the SDK would
- * refuse, a session that answers in SSE) goes to the SDK as before, which answers it or says why
- * not. A POST whose call was cancelled is still answered (with the call's error): an HTTP request
+ * It takes a request only when the SDK's transport would have accepted it; anything else
+ * (another method, a batch, a notification, a header the SDK would refuse) goes to the SDK as
+ * before, which answers it or says why not. A POST whose call was cancelled is still answered (with the call's error): an HTTP request
  * cannot go unanswered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,7 +26,9 @@ export async function answerInLane(
   body: unknown,
 ): Promise<boolean> {
   const { lane } = session;
-  if (!lane || !isToolCallRequest(body) || !acceptedBySdk(request, session)) return false;
+  if (!lane || !isToolCallRequest(body) || !lane.takes() || !acceptedBySdk(request, session)) {
+    return false;
+  }
   session.lastActivity = Date.now();
   const { answer } = await lane.calls.answer(lane.callTool, body);
   const text = JSON.stringify(answer);

@@ -6,9 +6,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Principal } from '../audit/record.js';
+import type { AgentConfig } from '../config/types.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { LaneCalls } from '../lane.js';
-import { createHubgateSession } from '../server.js';
+import { createHubgateSession, type HubgateSession } from '../server.js';
 import { sendError } from './responses.js';
 import { type Session, type SessionKind, SessionRegistry } from './sessions.js';
 
@@ -25,8 +26,11 @@ export interface SessionLimits {
 /** What a transport brings to a new session; the lifecycle adds the server and the counters. */
 export type SessionSpec = Pick<Session, 'id' | 'agent' | 'kind' | 'transport' | 'deliver'> &
   Pick<Partial<Session>, 'principal'> & {
-    /** Its transport answers in JSON: its tool calls may take the call lane (call-lane.ts). */
-    answersInJson?: boolean;
+    /**
+     * A Streamable HTTP session's tool calls may take the call lane (call-lane.ts): `json` when
+     * its transport answers in JSON (its client cannot be asked), `sse` when it answers in SSE.
+     */
+    answers?: 'json' | 'sse';
   };
 
 /** Which session a request names: the agent is the one its key identified. */
@@ -87,8 +91,8 @@ export function createSessionLifecycle(
     return undefined;
   }
 
-  async function open({ answersInJson, ...spec }: SessionSpec): Promise<Session> {
-    const { server: mcp, callTool } = createHubgateSession(gateway, {
+  async function open({ answers, ...spec }: SessionSpec): Promise<Session> {
+    const { server: mcp, ...calls } = createHubgateSession(gateway, {
       agentName: spec.agent,
       transport: spec.kind,
       session: spec.id,
@@ -106,7 +110,7 @@ export function createSessionLifecycle(
     const session: Session = {
       ...spec,
       server: mcp,
-      ...(answersInJson ? { lane: { callTool, calls: new LaneCalls() } } : {}),
+      ...(answers ? { lane: laneFor(answers, spec.agent, calls) } : {}),
       lastActivity: Date.now(),
       callsInFlight: 0,
     };
@@ -119,6 +123,28 @@ export function createSessionLifecycle(
     await mcp.connect(spec.transport);
     logger.info({ session: spec.id, agent: spec.agent, transport: spec.kind }, 'session opened');
     return session;
+  }
+
+  /**
+   * A JSON session's calls all take the lane: its client cannot be asked anything. An SSE
+   * session's take it only while its agent has nothing to ask in the session (no grant marked
+   * approve:, or approvals by an operator); the call is then made asking no one, so that a
+   * reload adding an approval in between refuses it at once rather than asking where the lane's
+   * JSON answer leaves no way back.
+   */
+  function laneFor(
+    answers: 'json' | 'sse',
+    agentName: string,
+    calls: Omit<HubgateSession, 'server'>,
+  ): NonNullable<Session['lane']> {
+    if (answers === 'json') {
+      return { callTool: calls.callTool, takes: () => true, calls: new LaneCalls() };
+    }
+    return {
+      callTool: calls.callToolAskingNoOne,
+      takes: () => !asksInSession(gateway.store.agent(agentName)),
+      calls: new LaneCalls(),
+    };
   }
 
   async function handOff(
@@ -168,4 +194,9 @@ export function createSessionLifecycle(
   }
 
   return { registry, whyFull, open, handOff, close, drain, find, callStarted };
+}
+
+/** Whether a call of this agent's may ask its client's user (a grant marks approve:). */
+function asksInSession(agent: AgentConfig | undefined): boolean {
+  return !!agent && agent.approveVia !== 'operator' && agent.grants.some((grant) => grant.approve);
 }

@@ -24,10 +24,11 @@ export interface Session {
   deliver(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void>;
   server: Server;
   /**
-   * For a Streamable HTTP session whose answers are JSON: its tool calls as the server runs them,
-   * for call-lane.ts to answer without the SDK's transport, and those running now (to cancel).
+   * For a Streamable HTTP session: its tool calls as the server runs them, for call-lane.ts to
+   * answer without the SDK's transport when `takes()` says it may, and those running now (to
+   * cancel).
    */
-  lane?: { callTool: ToolCaller; calls: LaneCalls };
+  lane?: { callTool: ToolCaller; takes(): boolean; calls: LaneCalls };
   lastActivity: number;
   /** Tool calls running now: a session is not idle while it has one. */
   callsInFlight: number;

@@ -109,12 +109,12 @@ export function createMcpTransports(
     const sessionId = randomUUID();
     // A call's answer is an SSE stream only so that hubgate can ask the client something before
     // it (an approval, by elicitation). A client that declared it cannot be asked gets each
-    // answer as one JSON body, and its tool calls take the call lane (call-lane.ts). Its
-    // capabilities are the session's for good, and hubgate sends nothing else during a call.
-    const answersInJson = !declaresElicitation(body);
+    // answer as one JSON body. Its capabilities are the session's for good, and hubgate sends
+    // nothing else during a call. Either way its tool calls may take the call lane.
+    const answers = declaresElicitation(body) ? 'sse' : 'json';
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => sessionId,
-      enableJsonResponse: answersInJson,
+      enableJsonResponse: answers === 'json',
     });
     const session = await sessions.open({
       id: sessionId,
@@ -122,7 +122,7 @@ export function createMcpTransports(
       kind: 'http',
       transport,
       deliver: transport.handleRequest.bind(transport),
-      answersInJson,
+      answers,
     });
     await transport.handleRequest(request, response, body);
     // The transport refused the initialize (406, 415…) and gave out no id: nobody can use or end

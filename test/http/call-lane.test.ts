@@ -87,12 +87,20 @@ const call = (id: number | string, name: unknown, args?: unknown) => ({
 const nginx = (tag: string) => ({ namespace: 'library', repository: 'nginx', tag });
 
 describe('answers to calls in a 2025-era HTTP session', () => {
-  const AGENTS = { reader: { credential: 'alice' as const, grants: ['repo:*/*=read'] } };
+  const AGENTS = {
+    reader: { credential: 'alice' as const, grants: ['repo:*/*=read'] },
+    // A grant marked approve: (for admin calls only): its session's calls may have to ask.
+    careful: {
+      credential: 'alice' as const,
+      grants: ['repo:*/*=read'],
+      approve: '{ access: admin }',
+    },
+  };
 
-  it('are one JSON body for a client that cannot be asked, an SSE stream for one that can', async () => {
+  it('are one JSON body for a client that cannot be asked, an SSE stream where it may be', async () => {
     h = await startService({ agents: AGENTS });
     const plain = await open(h, 'reader', false);
-    const asking = await open(h, 'reader', true);
+    const asking = await open(h, 'careful', true);
 
     const inJson = await plain.post(call(7, 'get_tag', nginx('latest')));
     expect(inJson.status).toBe(200);
@@ -128,6 +136,32 @@ describe('answers to calls in a 2025-era HTTP session', () => {
     ]);
   });
 
+  it('answers in JSON, in the lane, a client that can be asked while its agent has nothing to ask', async () => {
+    h = await startService({ agents: AGENTS });
+    const service = h;
+    const asking = await open(service, 'reader', true);
+    const before = await asking.post(call(1, 'get_tag', nginx('latest')));
+    expect(before.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await messagesOf(before)).toMatchObject([{ id: 1, result: { content: [{}] } }]);
+
+    // A reload marks the agent's grants approve: (for admin calls): its next call may have to
+    // ask, so it goes to the SDK and its stream again.
+    const { config } = service.store;
+    const reader = config.agents.get('reader');
+    if (!reader) throw new Error('no reader');
+    const approving = {
+      ...reader,
+      grants: reader.grants.map((grant) => ({ ...grant, approve: { access: 'admin' as const } })),
+    };
+    service.store.replace({
+      ...config,
+      agents: new Map([...config.agents, ['reader', approving]]),
+    });
+    const after = await asking.post(call(2, 'get_tag', nginx('latest')));
+    expect(after.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await messagesOf(after)).toMatchObject([{ id: 2, result: { content: [{}] } }]);
+  });
+
   it('keeps the standalone stream for notifications in a JSON session', async () => {
     h = await startService({ agents: AGENTS });
     const plain = await open(h, 'reader', false);
@@ -153,7 +187,8 @@ describe('the call lane', () => {
     h = await startService({
       agents: {
         lane: { credential: 'alice', grants: ['repo:library/*=read'] },
-        sdk: { credential: 'alice', grants: ['repo:library/*=read'] },
+        // Its client can be asked and an admin call would ask it: its calls stay with the SDK.
+        sdk: { credential: 'alice', grants: ['repo:library/*=read'], approve: '{ access: admin }' },
       },
     });
     const inLane = await open(h, 'lane', false);
@@ -188,7 +223,12 @@ describe('the call lane', () => {
     h = await startService({
       agents: {
         lane: { credential: 'alice', grants: ['repo:library/*=read'], callsPerMinute: 1 },
-        sdk: { credential: 'alice', grants: ['repo:library/*=read'], callsPerMinute: 1 },
+        sdk: {
+          credential: 'alice',
+          grants: ['repo:library/*=read'],
+          callsPerMinute: 1,
+          approve: '{ access: admin }',
+        },
       },
     });
     const inLane = await open(h, 'lane', false);
