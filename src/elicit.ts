@@ -26,7 +26,7 @@ export function elicitingApprover(server: Server, timeoutMs: () => number): Appr
     try {
       const result = await server.elicitInput(
         { mode: 'form', message: approvalMessage(request), requestedSchema: APPROVAL_FORM },
-        { timeout: timeoutMs() },
+        { timeout: timeoutMs(), ...(request.signal ? { signal: request.signal } : {}) },
       );
       return answered(formDecision(result) ?? 'cancel', 'elicitation');
     } catch (error) {

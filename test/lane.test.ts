@@ -142,61 +142,83 @@ describe('the call lane in front of a server', () => {
   });
 });
 
-describe('a tool call that asks no one', () => {
-  it('refuses a call that needs approval at once, where the usual call asks the client', async () => {
-    hub = await startFakeHub();
-    const audit: AuditRecord[] = [];
-    const config = configFor(
-      {
-        name: 'careful',
-        grants: [{ resource: 'repo:library/*', access: 'read', approve: { always: true } }],
-      },
-      ALICE_READ,
-    );
-    const gateway = createTestGateway(config, hub, {
-      audit: { record: (record) => audit.push(record) },
-    });
-    const session = createHubgateSession(gateway, { agentName: 'careful', transport: 'stdio' });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const asked: string[] = [];
-    clientSide.onmessage = (message) => {
-      const { id, method } = message as Message;
-      if (!method) return;
-      asked.push(method);
-      // The person says no.
-      void clientSide.send({ jsonrpc: '2.0', id, result: { action: 'decline' } } as never);
-    };
-    await Promise.all([session.server.connect(serverSide), clientSide.start()]);
-    await clientSide.send({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: { elicitation: {} },
-        clientInfo: { name: 't', version: '0' },
-      },
-    });
-    await waitFor(() => session.server.getClientCapabilities()?.elicitation !== undefined);
-    hub.clearRequests();
-    const params = { name: 'get_tag', arguments: nginx('latest') };
+/**
+ * A session for an agent whose every call needs approval, with a client that can be asked;
+ * `answer`: what the client's user answers each question (none: it never answers).
+ */
+async function askingSession(answer?: 'decline') {
+  hub = await startFakeHub();
+  const audit: AuditRecord[] = [];
+  const config = configFor(
+    {
+      name: 'careful',
+      grants: [{ resource: 'repo:library/*', access: 'read', approve: { always: true } }],
+    },
+    ALICE_READ,
+  );
+  const gateway = createTestGateway(config, hub, {
+    audit: { record: (record) => audit.push(record) },
+  });
+  const session = createHubgateSession(gateway, { agentName: 'careful', transport: 'stdio' });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const asked: string[] = [];
+  clientSide.onmessage = (message) => {
+    const { id, method } = message as Message;
+    if (!method) return;
+    asked.push(method);
+    if (answer) void clientSide.send({ jsonrpc: '2.0', id, result: { action: answer } } as never);
+  };
+  await Promise.all([session.server.connect(serverSide), clientSide.start()]);
+  await clientSide.send({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: {
+      protocolVersion: '2025-06-18',
+      capabilities: { elicitation: {} },
+      clientInfo: { name: 't', version: '0' },
+    },
+  });
+  await waitFor(() => session.server.getClientCapabilities()?.elicitation !== undefined);
+  hub.clearRequests();
+  return { session, audit, asked, server: hub, close: () => clientSide.close() };
+}
 
-    const refused = await session.callToolAskingNoOne(params, new AbortController().signal);
+const latest = { name: 'get_tag', arguments: nginx('latest') };
+
+describe('approval in a tool call of the lane', () => {
+  it('is refused at once by the call that asks no one, where the usual call asks', async () => {
+    const { session, audit, asked, server, close } = await askingSession('decline');
+    const refused = await session.callToolAskingNoOne(latest, new AbortController().signal);
     expect(refused.isError).toBe(true);
     expect(asked).toEqual([]);
-    expect(hub.apiRequests()).toEqual([]);
     expect(audit.at(-1)).toMatchObject({
       decision: 'deny',
       approval: { decision: 'unavailable', via: 'none' },
     });
 
     // The usual call asks the client, whose user declines.
-    const declined = await session.callTool(params, new AbortController().signal);
+    const declined = await session.callTool(latest, new AbortController().signal);
     expect(asked).toEqual(['elicitation/create']);
     expect(declined.isError).toBe(true);
     expect(audit.at(-1)).toMatchObject({ approval: { decision: 'decline', via: 'elicitation' } });
-    expect(hub.apiRequests()).toEqual([]);
-    await clientSide.close();
+    expect(server.apiRequests()).toEqual([]);
+    await close();
+  });
+
+  it('stops waiting for its answer when the call is cancelled', async () => {
+    const { session, audit, asked, server, close } = await askingSession();
+    const controller = new AbortController();
+    const began = Date.now();
+    const call = session.callTool(latest, controller.signal);
+    await waitFor(() => asked.includes('elicitation/create'));
+    controller.abort();
+    const result = await call;
+    expect(result.isError).toBe(true);
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(audit.at(-1)).toMatchObject({ decision: 'deny', approval: { decision: 'cancel' } });
+    expect(server.apiRequests()).toEqual([]);
+    await close();
   });
 });
 

@@ -17,6 +17,8 @@ export interface ApprovalRequest {
   grants: readonly string[];
   /** callDigest(tool, arguments): what an answer must be for. */
   digest: string;
+  /** The call's own: a call cancelled while its question waits stops waiting. */
+  signal?: AbortSignal;
 }
 
 export type ApprovalDecision =

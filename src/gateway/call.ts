@@ -169,6 +169,7 @@ export async function runCall(
             arguments: args,
             grants,
             digest: callDigest(entry.name, args),
+            ...(context.signal ? { signal: context.signal } : {}),
           })
         : { decision: 'unavailable', via: 'none', at: new Date().toISOString() };
       const { ask, ...approval } = answer;
