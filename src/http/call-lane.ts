@@ -8,8 +8,8 @@
  *
  * It takes a request only when the SDK's transport would have accepted it; anything else
  * (another method, a batch, a notification, a header the SDK would refuse) goes to the SDK as
- * before, which answers it or says why not. A POST whose call was cancelled is still answered (with the call's error): an HTTP request
- * cannot go unanswered.
+ * before, which answers it or says why not. A POST whose call was cancelled is still answered,
+ * with the call's error: an HTTP request cannot go unanswered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isToolCallRequest } from '../lane.js';
