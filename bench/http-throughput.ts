@@ -51,6 +51,7 @@ interface Phase {
   seconds: number;
   /** CPU seconds per second: 1.0 is one core busy the whole time. */
   benchCpu: number;
+  /** The same for the process serving the clients: hubgate, or the relay in its phases. */
   hubgateCpu: number;
   hubRequests: number;
   firstError?: string;
