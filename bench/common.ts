@@ -740,6 +740,10 @@ export class Relay {
     });
   }
 
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
   static start(hubUrl: string): Relay {
     const script = fileURLToPath(new URL('./relay.js', import.meta.url));
     return new Relay(spawnNode([script, hubUrl], childEnv()));

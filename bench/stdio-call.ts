@@ -19,6 +19,7 @@ import {
   type Benchmark,
   CREDENTIAL_ENV,
   childEnv,
+  cpuSecondsOf,
   directGet,
   directPool,
   HubProcess,
@@ -47,7 +48,16 @@ interface Timings {
   direct: number[];
   /** The same request through bench/relay.ts: the floor for any forwarding stdio server. */
   relay: number[];
+  /** CPU seconds the hubgate process and the relay spent in their blocks (from /proc). */
+  cpu: { hubgate: number; relay: number };
 }
+
+const timings = (): Timings => ({
+  hubgate: [],
+  direct: [],
+  relay: [],
+  cpu: { hubgate: 0, relay: 0 },
+});
 
 export const stdioCall: Benchmark = {
   id: 'stdio-call',
@@ -70,8 +80,8 @@ export const stdioCall: Benchmark = {
     const cached = start([]);
     const pool = directPool(hub.url, 1);
     const relay = Relay.start(hub.url);
-    const miss: Timings = { hubgate: [], direct: [], relay: [] };
-    const hit: Timings = { hubgate: [], direct: [], relay: [] };
+    const miss = timings();
+    const hit = timings();
     let missHubRequests = 0;
     let hitHubRequests = 0;
     try {
@@ -91,48 +101,55 @@ export const stdioCall: Benchmark = {
         relay.get(tagPath(REPO.namespace, REPO.repository, tag), token);
       const viaRelayCached = (tag: string) =>
         relay.get(tagPath(REPO.namespace, REPO.repository, tag), token, true);
+      /** Times each call into `into`; adds the CPU process `pid` spent to `cpu[side]`. */
       const timeInto = async (
         into: number[],
         op: (tag: string) => Promise<unknown>,
         of: string[],
+        spent?: { cpu: Timings['cpu']; side: keyof Timings['cpu']; pid: number },
       ) => {
+        const cpu0 = spent ? cpuSecondsOf(spent.pid) : 0;
         for (const tag of of) {
           const began = performance.now();
           await op(tag);
           into.push(performance.now() - began);
         }
+        if (spent) spent.cpu[spent.side] += cpuSecondsOf(spent.pid) - cpu0;
       };
       /** Interleaved blocks, alternating which side goes first. */
       const compare = async (
         into: Timings,
-        viaHubgate: (tag: string) => Promise<void>,
+        hubgate: RawStdio,
         blocks: string[][],
         floor = viaRelay,
       ) => {
+        const viaHubgate = via(hubgate);
+        const ofHubgate = { cpu: into.cpu, side: 'hubgate' as const, pid: hubgate.child.pid ?? 0 };
+        const ofRelay = { cpu: into.cpu, side: 'relay' as const, pid: relay.pid };
         for (const [b, block] of blocks.entries()) {
           if (b % 2 === 0) {
-            await timeInto(into.hubgate, viaHubgate, block);
+            await timeInto(into.hubgate, viaHubgate, block, ofHubgate);
             await timeInto(into.direct, viaUndici, block);
-            await timeInto(into.relay, floor, block);
+            await timeInto(into.relay, floor, block, ofRelay);
           } else {
-            await timeInto(into.relay, floor, block);
+            await timeInto(into.relay, floor, block, ofRelay);
             await timeInto(into.direct, viaUndici, block);
-            await timeInto(into.hubgate, viaHubgate, block);
+            await timeInto(into.hubgate, viaHubgate, block, ofHubgate);
           }
         }
       };
       const fromHubgate = () => hub.count();
 
       // Warm both processes (JIT, the token, undici's pool) on tags not measured.
-      await compare({ hubgate: [], direct: [], relay: [] }, via(uncached), [tags.slice(0, WARMUP)]);
-      await compare({ hubgate: [], direct: [], relay: [] }, via(cached), [tags.slice(0, WARMUP)]);
+      await compare(timings(), uncached, [tags.slice(0, WARMUP)]);
+      await compare(timings(), cached, [tags.slice(0, WARMUP)]);
 
       hub.clear();
       const measured = tags.slice(WARMUP);
       const size = CALLS / BLOCKS;
       await compare(
         miss,
-        via(uncached),
+        uncached,
         Array.from({ length: BLOCKS }, (_, b) => measured.slice(b * size, (b + 1) * size)),
       );
       missHubRequests = await fromHubgate();
@@ -141,7 +158,7 @@ export const stdioCall: Benchmark = {
       const same = Array.from({ length: REPEATED_CALLS / BLOCKS }, () => tags[0] as string);
       await compare(
         hit,
-        via(cached),
+        cached,
         Array.from({ length: BLOCKS }, () => same),
         viaRelayCached,
       );
@@ -160,6 +177,18 @@ export const stdioCall: Benchmark = {
     const missP50 = p(miss, 50);
     const hitP50 = p(hit, 50);
     const ms = (timings: number[], at: number) => `${percentile(timings, at).toFixed(3)} ms`;
+    /** CPU per call in µs: of hubgate, of the relay, and their ratio. */
+    const cpuPerCall = (timings: Timings, calls: number) => {
+      const hubgate = (timings.cpu.hubgate / calls) * 1e6;
+      const relay = (timings.cpu.relay / calls) * 1e6;
+      return {
+        hubgate,
+        relay,
+        text: `${hubgate.toFixed(0)} µs against the relay's ${relay.toFixed(0)} µs (${ratio(hubgate / relay)})`,
+      };
+    };
+    const missCpu = cpuPerCall(miss, CALLS);
+    const hitCpu = cpuPerCall(hit, REPEATED_CALLS);
     return {
       figure: `miss p50 ${ratio(missP50)}, hit p50 ${ratio(hitP50)}`,
       met: missP50 <= MISS_TARGET && hitP50 <= HIT_TARGET,
@@ -169,12 +198,14 @@ export const stdioCall: Benchmark = {
         `Hub requests per call ${(missHubRequests / CALLS).toFixed(2)}; ` +
         `floor (bench/relay.ts, a bare stdio relay) p50 ${ms(miss.relay, 50)}, so a miss is ` +
         `${ratio(percentile(miss.hubgate, 50) / percentile(miss.relay, 50))} the floor; ` +
+        `CPU per miss ${missCpu.text}; ` +
         `hit: one tag ${REPEATED_CALLS} times with the cache on, p50 ${ms(hit.hubgate, 50)}, ` +
         `p99 ${ratio(p(hit, 99))}, Hub requests per call ` +
         `${(hitHubRequests / REPEATED_CALLS).toFixed(2)}; its floor (the relay answering from ` +
         `memory: a stdio round trip) p50 ${ms(hit.relay, 50)}, ` +
         `${ratio(percentile(hit.relay, 50) / percentile(hit.direct, 50))} direct, so a hit is ` +
-        `${ratio(percentile(hit.hubgate, 50) / percentile(hit.relay, 50))} its floor; raw JSON-RPC client`,
+        `${ratio(percentile(hit.hubgate, 50) / percentile(hit.relay, 50))} its floor; ` +
+        `CPU per hit ${hitCpu.text}; raw JSON-RPC client`,
       data: {
         missP50Ratio: round(missP50, 3),
         missP99Ratio: round(p(miss, 99), 3),
@@ -187,6 +218,8 @@ export const stdioCall: Benchmark = {
         hitHubgateP50Ms: round(percentile(hit.hubgate, 50), 3),
         hitDirectP50Ms: round(percentile(hit.direct, 50), 3),
         hitFloorP50Ms: round(percentile(hit.relay, 50), 3),
+        missCpuUsPerCall: { hubgate: round(missCpu.hubgate, 1), relay: round(missCpu.relay, 1) },
+        hitCpuUsPerCall: { hubgate: round(hitCpu.hubgate, 1), relay: round(hitCpu.relay, 1) },
         hitToFloorP50Ratio: round(percentile(hit.hubgate, 50) / percentile(hit.relay, 50), 3),
         calls: CALLS,
         repeatedCalls: REPEATED_CALLS,
