@@ -1,5 +1,5 @@
 /**
- * Where audit records go: a file (NDJSON, one synchronous write per record) or the log. Records
+ * Where audit records go: a file (NDJSON, appended with synchronous writes) or the log. Records
  * are written before the result goes back to the agent, so a crash after an answer cannot lose
  * the record of it.
  */
@@ -8,13 +8,19 @@ import type { Logger } from 'pino';
 import type { AuditRecord } from './record.js';
 
 export interface AuditSink {
-  /** Writes the record; throws when a sink that can fail could not write it. */
+  /** Writes the record now; throws when a sink that can fail could not write it. */
   record(record: AuditRecord): void;
   /**
-   * Writes the intent record of an allowed call before it is sent, and throws when it cannot:
-   * the call is then refused, so that nothing reaches the Hub without its record.
+   * Writes the record together with the others committed in the same turn of the event loop,
+   * and settles once they are written (rejects when they could not be). A call waits for its
+   * records this way: with many calls at once, one write carries the records of many.
    */
-  reserve?(record: AuditRecord): void;
+  commit?(record: AuditRecord): Promise<void>;
+  /**
+   * Writes the intent record of an allowed call before it is sent, and throws (or rejects) when
+   * it cannot: the call is then refused, so that nothing reaches the Hub without its record.
+   */
+  reserve?(record: AuditRecord): void | Promise<void>;
   /** False while the last write failed (a full disk): not ready for calls. */
   healthy?(): boolean;
   close?(): void;
@@ -50,7 +56,8 @@ export class AuditFileError extends Error {
 }
 
 /**
- * Appends NDJSON to a file, one synchronous write per record. The file is opened at start-up so
+ * Appends NDJSON to a file with synchronous writes: one per record(), one per turn of the event
+ * loop for the records committed in it. The file is opened at start-up so
  * an unwritable path stops hubgate before it serves any call. It is opened without following a
  * symbolic link (someone who can write the folder must not redirect the records), and refused
  * when other users may read it (records name agents and repositories) or write it (they could
@@ -71,13 +78,14 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
   }
   let open = true;
   let healthy = true;
-  const write = (record: AuditRecord) => {
+  /** Writes whole lines, or none of them: a failure takes back what part of them was written. */
+  const write = (lines: string) => {
     if (!open) throw new AuditWriteError('the audit file is closed');
-    const line = Buffer.from(`${JSON.stringify(record)}\n`);
+    const bytes = Buffer.from(lines);
     let written = 0;
     try {
       // A nearly full disk takes part of a record and refuses the rest.
-      while (written < line.length) written += writeSync(fd, line, written);
+      while (written < bytes.length) written += writeSync(fd, bytes, written);
       healthy = true;
     } catch (error) {
       healthy = false;
@@ -89,11 +97,46 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
       );
     }
   };
+  const line = (record: AuditRecord) => `${JSON.stringify(record)}\n`;
+
+  // Records committed in this turn of the event loop, written together once I/O callbacks have
+  // run (setImmediate): a write costs far more than its bytes, and calls in flight together
+  // share it. Each call still waits for its own record before it goes on.
+  let batch: { lines: string; settle: ((error?: Error) => void)[] } | undefined;
+  const flush = () => {
+    const current = batch;
+    batch = undefined;
+    if (!current) return;
+    let failure: Error | undefined;
+    try {
+      write(current.lines);
+    } catch (error) {
+      failure = error as Error;
+    }
+    for (const settle of current.settle) settle(failure);
+  };
+  const commit = (record: AuditRecord) =>
+    new Promise<void>((resolve, reject) => {
+      if (!open) throw new AuditWriteError('the audit file is closed');
+      if (!batch) {
+        batch = { lines: '', settle: [] };
+        setImmediate(flush);
+      }
+      batch.lines += line(record);
+      batch.settle.push((error) => (error ? reject(error) : resolve()));
+    });
+  const record = (record: AuditRecord) => {
+    // After what was committed before it, so the file keeps the order records were made in.
+    flush();
+    write(line(record));
+  };
   return {
-    record: write,
-    reserve: (record) => write({ ...record, outcome: 'pending', hub_status: null }),
+    record,
+    commit,
+    reserve: (made) => commit({ ...made, outcome: 'pending', hub_status: null }),
     healthy: () => healthy,
     close() {
+      flush();
       if (open) closeSync(fd);
       open = false;
     },

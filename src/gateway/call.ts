@@ -91,9 +91,14 @@ export async function runCall(
     rawArgs: argsOk ? rawArgs : {},
     ...(context.principal ? { principal: context.principal } : {}),
   };
-  const record = (outcome: Parameters<typeof auditRecord>[1]) => {
+  /**
+   * Writes the call's record with those of other calls of the moment (commit); the call answers
+   * once it is written, or could not be.
+   */
+  const record = async (outcome: Parameters<typeof auditRecord>[1]) => {
+    const made = auditRecord(facts, outcome);
     try {
-      deps.audit.record(auditRecord(facts, outcome));
+      await (deps.audit.commit ? deps.audit.commit(made) : deps.audit.record(made));
     } catch {
       // The sink said so in the log; a refusal stays a refusal, and an allowed call was only
       // sent once its intent record was written (reserve below).
@@ -102,7 +107,7 @@ export async function runCall(
   const refuse = (reason: string) => record({ decision: 'deny', reason, outcome: 'denied' });
 
   if (typeof name !== 'string' || !argsOk) {
-    refuse('malformed tools/call');
+    await refuse('malformed tools/call');
     throw new CallRejected(
       INVALID_PARAMS,
       'Invalid tools/call request: "name" must be a string and "arguments" an object',
@@ -120,12 +125,12 @@ export async function runCall(
   const agent = deps.store.agent(agentName);
   if (!agent) {
     const reason = `agent "${agentName}" is no longer in the configuration`;
-    refuse(reason);
+    await refuse(reason);
     return failure(`Refused by hubgate policy: ${reason}.`);
   }
   const entry = deps.findTool(name);
   if (!entry) {
-    refuse('unknown tool');
+    await refuse('unknown tool');
     throw new CallRejected(INVALID_PARAMS, `Unknown tool: ${JSON.stringify(name.slice(0, 100))}`);
   }
   facts.access = entry.access;
@@ -133,7 +138,7 @@ export async function runCall(
   // Listed or not, the call is checked: hiding a tool is a convenience, not the boundary.
   const prepared = prepareCall(agent, entry, rawArgs, bindingsOf(deps.store, agent));
   if (!prepared.valid) {
-    refuse(`invalid arguments: ${prepared.reason}`);
+    await refuse(`invalid arguments: ${prepared.reason}`);
     return failure(`Invalid arguments for ${entry.name}: ${prepared.reason}. ${NOTHING_SENT}`);
   }
   const { args, needs, decision } = prepared;
@@ -141,7 +146,7 @@ export async function runCall(
   const deny = (reason: string) =>
     record({ resources, decision: 'deny', reason, outcome: 'denied' });
   if (!decision.allowed) {
-    deny(decision.reason);
+    await deny(decision.reason);
     return failure(`Refused by hubgate policy: ${decision.reason}. ${NOTHING_SENT}`);
   }
 
@@ -150,7 +155,7 @@ export async function runCall(
   const hub = hubFor(deps, agent, entry);
   try {
     if (entry.needsCredential && hub.anonymous) {
-      deny('no credential');
+      await deny('no credential');
       return failure(
         `${entry.name} needs a Docker Hub credential, and agent "${agent.name}" has none. ` +
           `Give the agent a credential in the config, or set DOCKER_HUB_USERNAME and ` +
@@ -175,7 +180,7 @@ export async function runCall(
       const { ask, ...approval } = answer;
       facts.approval = approval;
       if (answer.decision !== 'accept') {
-        deny(`approval ${answer.decision} (required by ${grants.join(', ')})`);
+        await deny(`approval ${answer.decision} (required by ${grants.join(', ')})`);
         const refusal = failure(approvalRefusal(entry.name, resources, grants, answer));
         // Asked over 2026-07-28: the question is the answer; the retry carries the person's.
         return ask ? { ...refusal, ask } : refusal;
@@ -185,7 +190,7 @@ export async function runCall(
       // Nothing reaches the Hub without its record: the intent is written first, or the call
       // is refused.
       try {
-        deps.audit.reserve(
+        await deps.audit.reserve(
           auditRecord(facts, {
             resources,
             decision: 'allow',
@@ -194,7 +199,7 @@ export async function runCall(
           }),
         );
       } catch (error) {
-        deny(`the audit record could not be written: ${(error as Error).message}`);
+        await deny(`the audit record could not be written: ${(error as Error).message}`);
         return failure(
           `hubgate refused ${entry.name}: its audit record could not be written, and no call is ` +
             `sent unrecorded. ${NOTHING_SENT}`,
@@ -203,18 +208,18 @@ export async function runCall(
     }
     if (entry.confirm && !(await targetConfirmed(hub, entry, args, context.signal))) {
       const reason = confirmationRefusal(entry.confirm, args);
-      deny(reason);
+      await deny(reason);
       return failure(`Refused by hubgate policy: ${reason}. Nothing was changed on Docker Hub.`);
     }
     const outcome = await sendCall(hub, agent, entry, args, context.signal);
     const result = shapeResult(agent, entry, args, outcome);
-    allowed({ outcome: 'ok', hub_status: outcome.response.status });
+    await allowed({ outcome: 'ok', hub_status: outcome.response.status });
     const text = resultText(result);
     // A new secret is the answer itself for the few tools that hand one out.
     return { content: [{ type: 'text', text: entry.revealsSecret ? text : scrub(deps, text) }] };
   } catch (error) {
     const status = (error as { status?: unknown }).status;
-    allowed({ outcome: 'error', hub_status: typeof status === 'number' ? status : null });
+    await allowed({ outcome: 'error', hub_status: typeof status === 'number' ? status : null });
     // The Hub's own words are in the message: an upstream that echoes requests must not hand
     // the agent a credential through them.
     if (error instanceof HubError) return failure(scrub(deps, error.message));

@@ -3,6 +3,7 @@
  * as it passes records on), so a call cannot be counted without being recorded or the reverse.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AuditRecord } from '../audit/record.js';
 import type { AuditSink } from '../audit/sinks.js';
 import { findTool } from '../tools/index.js';
 
@@ -68,23 +69,35 @@ export class HubgateMetrics {
 
   /** Counts each record, then hands it on. */
   countingSink(inner: AuditSink): AuditSink {
+    const counted = (record: AuditRecord) => {
+      // Tool names come from clients: unknown ones share one label, so they cannot blow up
+      // the number of series.
+      const tool = findTool(record.tool) ? record.tool : 'unknown';
+      // A record of a burst of rate-limited calls stands for `count` calls, of `tools`.
+      const calls = record.tools ? Object.entries(record.tools) : [[tool, 1] as const];
+      for (const [name, count] of calls) {
+        const label = findTool(name) ? name : 'unknown';
+        this.toolCalls.inc({ agent: record.agent, tool: label, outcome: record.outcome }, count);
+        if (record.decision === 'deny')
+          this.refusals.inc({ agent: record.agent, tool: label }, count);
+      }
+      // Refusals answer at once and would drag the latency figures towards zero.
+      if (record.outcome !== 'denied') this.latency.observe({ tool }, record.duration_ms / 1000);
+    };
+    const commit = inner.commit?.bind(inner);
     return {
       record: (record) => {
-        // Tool names come from clients: unknown ones share one label, so they cannot blow up
-        // the number of series.
-        const tool = findTool(record.tool) ? record.tool : 'unknown';
-        // A record of a burst of rate-limited calls stands for `count` calls, of `tools`.
-        const calls = record.tools ? Object.entries(record.tools) : [[tool, 1] as const];
-        for (const [name, count] of calls) {
-          const label = findTool(name) ? name : 'unknown';
-          this.toolCalls.inc({ agent: record.agent, tool: label, outcome: record.outcome }, count);
-          if (record.decision === 'deny')
-            this.refusals.inc({ agent: record.agent, tool: label }, count);
-        }
-        // Refusals answer at once and would drag the latency figures towards zero.
-        if (record.outcome !== 'denied') this.latency.observe({ tool }, record.duration_ms / 1000);
+        counted(record);
         inner.record(record);
       },
+      ...(commit
+        ? {
+            commit: (record) => {
+              counted(record);
+              return commit(record);
+            },
+          }
+        : {}),
       ...(inner.reserve ? { reserve: (record) => inner.reserve?.(record) } : {}),
       ...(inner.healthy ? { healthy: () => inner.healthy?.() ?? true } : {}),
       close: () => inner.close?.(),
