@@ -2,16 +2,18 @@
  * The call lane: a 2025-era session's tools/call answered by hubgate's own code, through the same
  * tool-call function the session's SDK server runs (server.ts: the Gateway, the call counted in
  * flight), with the message the SDK would send. What the lane skips is the SDK's handling around
- * the call: over stdio its protocol layer (zod parses that classify every message, a context
- * built for every request); over HTTP its Web-standard transport too (http/call-lane.ts).
+ * the call: over stdio the schema check of the line and the protocol layer (zod parses that
+ * classify every message, a context built for every request; stdio/wire.ts); over HTTP the
+ * Web-standard transport too (http/call-lane.ts).
  *
  * Only tools/call requests take the lane. Everything else a session receives, the answers to
  * hubgate's own questions (an approval's elicitation) among them, goes to the SDK as before; a
  * notifications/cancelled for a call in the lane ends that call, as the SDK's would.
  */
-import type { JSONRPCMessage, Server, Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, Server } from '@modelcontextprotocol/server';
 import { CallRejected } from './gateway/rejection.js';
 import type { ToolCaller } from './server.js';
+import type { StdioWire } from './stdio/wire.js';
 
 /** JSON-RPC's internal error, answered for a failure that names no code of its own. */
 const INTERNAL_ERROR = -32603;
@@ -89,33 +91,31 @@ export class LaneCalls {
 }
 
 /**
- * Puts the lane in front of `server` on the transport it is connected to (stdio): once the
- * session has agreed on a 2025-era version, tools/call requests are answered through `callTool`.
- * As the SDK does, a call that was cancelled is not answered.
+ * Puts the lane on the stdio wire of `server`'s session: once the session has agreed on a
+ * 2025-era version, its tools/call requests are answered through `callTool` as they are read,
+ * before the SDK's handling. As the SDK does, a call that was cancelled is not answered.
  */
-export function laneInFront(server: Server, callTool: ToolCaller): void {
-  const connect = server.connect.bind(server);
-  server.connect = async (transport: Transport) => {
-    await connect(transport);
-    const deliver = transport.onmessage;
-    const onclose = transport.onclose;
-    const calls = new LaneCalls();
-    transport.onclose = () => {
-      calls.abortAll();
-      onclose?.();
-    };
-    transport.onmessage = (message, extra) => {
+export function laneOnWire(wire: StdioWire, server: Server, callTool: ToolCaller): void {
+  const calls = new LaneCalls();
+  const onclose = wire.onclose;
+  wire.onclose = () => {
+    calls.abortAll();
+    onclose?.();
+  };
+  wire.take = (message, checked) => {
+    if (isToolCallRequest(message)) {
+      // A call whose params carry _meta is taken once the schema has checked it.
+      if (!checked && message.params?._meta !== undefined) return false;
       const version = server.getNegotiatedProtocolVersion();
-      if (version !== undefined && version < MODERN && isToolCallRequest(message)) {
-        void calls.answer(callTool, message).then(({ answer, cancelled }) => {
-          if (cancelled) return;
-          transport.send(answer).catch((error: Error) => transport.onerror?.(error));
-        });
-        return;
-      }
-      calls.cancel(message);
-      deliver?.(message, extra);
-    };
+      if (version === undefined || version >= MODERN) return false;
+      void calls.answer(callTool, message).then(({ answer, cancelled }) => {
+        if (cancelled) return;
+        wire.send(answer).catch((error: Error) => wire.onerror?.(error));
+      });
+      return true;
+    }
+    if (checked) calls.cancel(message);
+    return false;
   };
 }
 

@@ -43,7 +43,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   elicit: ['approval'],
   'server-identity': ['version'],
   server: ['approval', 'audit', 'elicit', 'gateway', 'server-identity', 'version'],
-  lane: ['gateway', 'server'],
+  lane: ['gateway', 'server', 'stdio'],
   http: ['approval', 'audit', 'config', 'gateway', 'lane', 'oauth', 'server', 'tools'],
   'cli-flags': ['hub', 'log-levels'],
   options: ['cli-flags', 'config', 'hub', 'log-levels', 'policy'],

@@ -1,14 +1,18 @@
 /**
- * The call lane in front of a session's server (src/lane.ts, as stdio uses it): every kind of
+ * The call lane on a session's stdio wire (src/lane.ts, src/stdio/wire.ts): every kind of
  * tools/call is answered with the message the SDK's own handling sends, other requests still
- * reach the SDK, and a cancelled call ends without an answer, as in the SDK.
+ * reach the SDK, and a cancelled call ends without an answer, as in the SDK. The wire reads what
+ * the SDK's stdio transport reads, and drops what it drops.
  */
+import { PassThrough } from 'node:stream';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Server } from '@modelcontextprotocol/server';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../src/audit/record.js';
-import { laneInFront } from '../src/lane.js';
-import { createHubgateServer, createHubgateSession } from '../src/server.js';
+import { laneOnWire } from '../src/lane.js';
+import { createHubgateServer, createHubgateSession, type ToolCaller } from '../src/server.js';
+import { StdioWire } from '../src/stdio/wire.js';
 import { type FakeHub, startFakeHub } from './fake-hub/index.js';
 import { ALICE_READ, configFor, createTestGateway } from './helpers/harness.js';
 
@@ -20,18 +24,56 @@ afterEach(async () => {
 
 type Message = { id?: unknown; method?: string; result?: unknown; error?: unknown };
 
-/** A raw client on an in-memory pipe to `server`, initialized (2025-06-18). */
-async function rawClient(server: Server) {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+/**
+ * A raw client of `server`, initialized (2025-06-18): on an in-memory pipe, or with `lane`, over
+ * a stdio wire with the lane on it (`lines` writes raw lines to the wire).
+ */
+async function rawClient(server: Server, lane?: ToolCaller) {
   const answers = new Map<unknown, Message>();
   const waiting = new Map<unknown, (message: Message) => void>();
-  clientSide.onmessage = (message) => {
-    const { id } = message as Message;
-    answers.set(id, message as Message);
-    waiting.get(id)?.(message as Message);
+  const receive = (message: Message) => {
+    answers.set(message.id, message);
+    waiting.get(message.id)?.(message);
   };
-  await Promise.all([server.connect(serverSide), clientSide.start()]);
-  const send = (message: object) => clientSide.send({ jsonrpc: '2.0', ...message } as never);
+  let write: (message: object) => Promise<void>;
+  let lines = (_raw: string | Buffer) => {};
+  const errors: string[] = [];
+  let close: () => Promise<void>;
+  if (lane) {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const wire = new StdioWire(input, output);
+    laneOnWire(wire, server, lane);
+    await server.connect(wire);
+    const onerror = wire.onerror;
+    wire.onerror = (error) => {
+      errors.push(error.message);
+      onerror?.(error);
+    };
+    let text = '';
+    output.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      for (let cut = text.indexOf('\n'); cut !== -1; cut = text.indexOf('\n')) {
+        receive(JSON.parse(text.slice(0, cut)) as Message);
+        text = text.slice(cut + 1);
+      }
+    });
+    lines = (raw) => input.write(raw);
+    write = async (message) => {
+      input.write(`${JSON.stringify(message)}\n`);
+    };
+    close = async () => {
+      input.end();
+      await server.close();
+    };
+  } else {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    clientSide.onmessage = (message) => receive(message as Message);
+    await Promise.all([server.connect(serverSide), clientSide.start()]);
+    write = (message) => clientSide.send(message as never);
+    close = () => clientSide.close();
+  }
+  const send = (message: object) => write({ jsonrpc: '2.0', ...message });
   const ask = (message: { id: string | number; method: string; params?: unknown }) => {
     const answered = new Promise<Message>((resolve) => waiting.set(message.id, resolve));
     return send(message).then(() => answered);
@@ -46,7 +88,55 @@ async function rawClient(server: Server) {
     },
   });
   await send({ method: 'notifications/initialized' });
-  return { send, ask, answers, close: () => clientSide.close() };
+  return { send, ask, answers, lines, errors, close };
+}
+
+/** A raw client of `server` over the SDK's own stdio transport, initialized (2025-06-18). */
+async function sdkStdioClient(server: Server) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const transport = new StdioServerTransport(input, output);
+  await server.connect(transport);
+  const errors: string[] = [];
+  const onerror = transport.onerror;
+  transport.onerror = (error) => {
+    errors.push(error.message);
+    onerror?.(error);
+  };
+  const answers = new Map<unknown, Message>();
+  let text = '';
+  output.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk;
+    for (let cut = text.indexOf('\n'); cut !== -1; cut = text.indexOf('\n')) {
+      const message = JSON.parse(text.slice(0, cut)) as Message;
+      answers.set(message.id, message);
+      text = text.slice(cut + 1);
+    }
+  });
+  const lines = (raw: string | Buffer) => input.write(raw);
+  lines(
+    `${JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 't', version: '0' },
+      },
+    })}\n${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`,
+  );
+  await waitFor(() => answers.has(0));
+  answers.delete(0);
+  return {
+    answers,
+    errors,
+    lines,
+    close: async () => {
+      input.end();
+      await server.close();
+    },
+  };
 }
 
 async function gatewayFor(audit: AuditRecord[]) {
@@ -65,7 +155,7 @@ const call = (id: number | string, name: unknown, args?: unknown) => ({
 });
 const nginx = (tag: string) => ({ namespace: 'library', repository: 'nginx', tag });
 
-describe('the call lane in front of a server', () => {
+describe('the call lane on a stdio wire', () => {
   it('answers every kind of call as the SDK does, and leaves other requests to it', async () => {
     const audit: AuditRecord[] = [];
     const gateway = await gatewayFor(audit);
@@ -74,11 +164,10 @@ describe('the call lane in front of a server', () => {
     );
     const session = createHubgateSession(gateway, { agentName: 'reader', transport: 'stdio' });
     let inLane = 0;
-    laneInFront(session.server, (params, signal) => {
+    const laned = await rawClient(session.server, (params, signal) => {
       inLane += 1;
       return session.callTool(params, signal);
     });
-    const laned = await rawClient(session.server);
 
     const requests = [
       call(1, 'get_tag', nginx('latest')),
@@ -114,6 +203,60 @@ describe('the call lane in front of a server', () => {
     await laned.close();
   });
 
+  it("reads the lines the SDK's stdio transport reads, and drops those it drops", async () => {
+    const gateway = await gatewayFor([]);
+    const overSdk = await sdkStdioClient(
+      createHubgateServer(gateway, { agentName: 'reader', transport: 'stdio' }),
+    );
+    const session = createHubgateSession(gateway, { agentName: 'reader', transport: 'stdio' });
+    let inLane = 0;
+    const laned = await rawClient(session.server, (params, signal) => {
+      inLane += 1;
+      return session.callTool(params, signal);
+    });
+    const line = (message: object) => `${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`;
+    const tagged = (id: number, meta: unknown) => ({
+      ...call(id, 'get_tag', nginx('latest')),
+      params: { name: 'get_tag', arguments: nginx('latest'), _meta: meta },
+    });
+    const accented = line(call(14, 'get_tag', nginx('é-ü')));
+    const cut = Buffer.from(accented).indexOf(Buffer.from('é')) + 1;
+    const pieces: (string | Buffer)[] = [
+      'this is not JSON\n',
+      line({ id: 11, method: 5 }),
+      line(tagged(12, { progressToken: 'p-12' })),
+      line(tagged(13, { progressToken: { not: 'a token' } })),
+      // One character's bytes in two reads, and a line that ends in CRLF.
+      Buffer.from(accented).subarray(0, cut),
+      Buffer.from(accented).subarray(cut),
+      line(call(15, 'get_tag', nginx('latest'))).replace('\n', '\r\n'),
+      line(call(16, 'no_such_tool', {})),
+    ];
+    for (const piece of pieces) {
+      overSdk.lines(piece);
+      laned.lines(piece);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await waitFor(() => [14, 15, 16].every((id) => laned.answers.has(id)));
+    await waitFor(() => [14, 15, 16].every((id) => overSdk.answers.has(id)));
+    const withoutTxnid = (answer: unknown) =>
+      JSON.parse(JSON.stringify(answer).replace(/txnid [0-9a-f]+/g, 'txnid X'));
+    laned.answers.delete(0);
+    expect([...laned.answers.keys()].sort()).toEqual([...overSdk.answers.keys()].sort());
+    for (const [id, answer] of overSdk.answers) {
+      expect(withoutTxnid(laned.answers.get(id)), `answer to ${id}`).toEqual(withoutTxnid(answer));
+    }
+    expect(laned.answers.has(11)).toBe(false);
+    expect(laned.answers.has(13)).toBe(false);
+    // Both reported the two lines that are JSON but not JSON-RPC messages.
+    expect(laned.errors).toHaveLength(2);
+    expect(overSdk.errors).toHaveLength(2);
+    // 12 (checked first, for its _meta), 14, 15 and 16 were the lane's.
+    expect(inLane).toBe(4);
+    await overSdk.close();
+    await laned.close();
+  });
+
   it('ends a cancelled call without answering it, as the SDK does', async () => {
     const audit: AuditRecord[] = [];
     const gateway = await gatewayFor(audit);
@@ -121,11 +264,10 @@ describe('the call lane in front of a server', () => {
     server.inject({ path: '/v2/namespaces/library/repositories/nginx/tags/1.20', delayMs: 5_000 });
     const session = createHubgateSession(gateway, { agentName: 'reader', transport: 'stdio' });
     const inLane: unknown[] = [];
-    laneInFront(session.server, (params, signal) => {
+    const laned = await rawClient(session.server, (params, signal) => {
       inLane.push(params);
       return session.callTool(params, signal);
     });
-    const laned = await rawClient(session.server);
 
     const began = Date.now();
     await laned.send(call(1, 'get_tag', nginx('1.20')));

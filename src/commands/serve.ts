@@ -3,18 +3,16 @@
  * else; logs, and audit records unless the config names a file, go to stderr.
  */
 import type { Readable, Writable } from 'node:stream';
-import {
-  StdioServerTransport,
-  serveStdio as serveMcpOverStdio,
-} from '@modelcontextprotocol/server/stdio';
+import { serveStdio as serveMcpOverStdio } from '@modelcontextprotocol/server/stdio';
 import { resolveConfig, selectAgent } from '../config/resolve.js';
 import type { Config } from '../config/types.js';
 import { createGateway } from '../gateway/gateway.js';
-import { laneInFront } from '../lane.js';
+import { laneOnWire } from '../lane.js';
 import { createLogger } from '../log.js';
 import type { ServeOptions } from '../options.js';
 import { createHubgateSession } from '../server.js';
 import { dropAnswer } from '../stdio/front.js';
+import { StdioWire } from '../stdio/wire.js';
 import { toolNames } from '../tools/index.js';
 import { VERSION } from '../version.js';
 import { gatewayOptionsOf } from './gateway-options.js';
@@ -40,6 +38,7 @@ export async function serveStdio(
   const logger = createLogger(options.logLevel);
   const gateway = createGateway(config, { logger, ...gatewayOptionsOf(options, env) });
   let callsInFlight = 0;
+  const wire = new StdioWire(io.input, io.output);
   // One connection, one server: the opening message picks its era (2025: initialize; 2026-07-28:
   // any request carrying the per-request _meta envelope), and serveStdio pins it for the rest.
   const connection = serveMcpOverStdio(
@@ -55,14 +54,11 @@ export async function serveStdio(
         },
       });
       // A 2025-era session's tool calls are answered in the lane, past the SDK's protocol layer.
-      if (era === 'legacy') laneInFront(server, callTool);
+      if (era === 'legacy') laneOnWire(wire, server, callTool);
       return server;
     },
     {
-      transport:
-        io.dropAnswerTo === undefined
-          ? new StdioServerTransport(io.input, io.output)
-          : dropAnswer(new StdioServerTransport(io.input, io.output), io.dropAnswerTo),
+      transport: io.dropAnswerTo === undefined ? wire : dropAnswer(wire, io.dropAnswerTo),
       onerror: (error) => logger.warn({ err: error }, 'stdio: a message could not be handled'),
     },
   );
