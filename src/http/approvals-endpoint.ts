@@ -52,7 +52,11 @@ export function approvalsEndpoint(gateway: Gateway): ApprovalsEndpoint {
       const operator = operatorOf(request, response);
       if (!operator) return;
       const body = await readJsonBody(request, MAX_BODY);
-      if (!body.ok) return sendJson(response, body.status, { error: body.message });
+      if (!body.ok) {
+        // The unread rest of an oversized body is dropped with the connection.
+        if (body.status === 413) response.setHeader('connection', 'close');
+        return sendJson(response, body.status, { error: body.message });
+      }
       const { id, decision } = (body.value ?? {}) as { id?: unknown; decision?: unknown };
       if (typeof id !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(id)) {
         return sendJson(response, 400, {

@@ -18,6 +18,7 @@ import {
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
 import { CallRejected } from '../gateway/rejection.js';
+import { isToolCallRequest } from '../lane.js';
 import { createHubgateServer } from '../server.js';
 import type { Caller } from './identify.js';
 import { sendError, sendJson } from './responses.js';
@@ -48,6 +49,25 @@ const SERVED = new Set([
   // The stream a 2026-era client listens on for list_changed, which the SDK serves.
   'subscriptions/listen',
 ]);
+
+/** The first 2026-era revision: a version header at or after it claims the era. */
+const FIRST_MODERN = '2026-07-28';
+
+/**
+ * A 2025 session's tools/call that the SDK's rule could only call legacy: a JSON-RPC request as
+ * the lane takes it (isToolCallRequest), no _meta in its params (so no envelope claim), and no
+ * version header, or one that names a revision before 2026-07-28 exactly (nothing for the SDK
+ * to strip). The SDK's guards are then not run for every call. Anything else is the SDK's.
+ */
+export function plainLegacyCall(versionHeader: string | string[] | undefined, body: unknown) {
+  if (!isToolCallRequest(body) || (body.params && '_meta' in body.params)) return false;
+  return (
+    versionHeader === undefined ||
+    (typeof versionHeader === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(versionHeader) &&
+      versionHeader < FIRST_MODERN)
+  );
+}
 
 /** What rides on the SDK's pass-through auth to the factory: never a key or a token. */
 type CarriedAuth = AuthInfo & { extra: { caller: Caller } };
@@ -83,6 +103,7 @@ export function createModernHttp(deps: {
   return {
     async claims(request, body) {
       if (request.method !== 'POST' || body === undefined) return false;
+      if (plainLegacyCall(request.headers['mcp-protocol-version'], body)) return false;
       // The SDK's own rule (what isLegacyRequest applies), on the parsed body and the three
       // standard headers as they are: no Request or Headers object is built for every POST.
       const header = (name: string) => {

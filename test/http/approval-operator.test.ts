@@ -112,6 +112,11 @@ describe('out-of-band approval by an operator', () => {
     expect((await post({ id: '../x', decision: 'approve' })).status).toBe(400);
     const unknown = await post({ id: 'nosuchid', decision: 'approve' });
     expect(unknown.status).toBe(404);
+    // Over the 4 KB cap: 413, and the connection with the unread rest is closed.
+    const oversized = await post({ id: 'abc', decision: 'approve', pad: 'x'.repeat(8_192) });
+    expect(oversized.status).toBe(413);
+    expect(oversized.headers.get('connection')).toBe('close');
+    expect(await oversized.json()).toEqual({ error: 'the request body is over 4096 bytes' });
     await expect(decideApproval(h.url, env(), 'nosuchid', true)).rejects.toThrow(
       /404: no approval nosuchid is waiting/,
     );
