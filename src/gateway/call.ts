@@ -2,7 +2,8 @@
  * The call pipeline: every tools/call, in either transport and however malformed, passes these
  * steps in this order, and leaves exactly one audit record, built by auditRecord(). The steps:
  * well-formed, within the rate limit, a known agent, a known tool, valid arguments, allowed by the
- * policy, a credential when the tool needs one, the target confirmed; then the Hub call.
+ * policy, a credential when the tool needs one, the target confirmed; then the Hub call, or for
+ * a read the cache holds a fresh answer to, that answer.
  */
 import type { Logger } from 'pino';
 import {
@@ -25,7 +26,7 @@ import type { HubClient } from '../hub/client.js';
 import type { HubClients } from '../hub/clients.js';
 import { HubError } from '../hub/errors.js';
 import { scrubSecrets } from '../secrets.js';
-import { sendCall, targetConfirmed } from '../tools/execute.js';
+import { cachedOutcome, sendCall, targetConfirmed } from '../tools/execute.js';
 import { confirmationRefusal } from '../tools/features.js';
 import { type Bindings, prepareCall } from '../tools/prepare.js';
 import { resultText, shapeResult } from '../tools/result.js';
@@ -93,12 +94,15 @@ export async function runCall(
   };
   /**
    * Writes the call's record with those of other calls of the moment (commit); the call answers
-   * once it is written, or could not be.
+   * once it is written. Throws when it could not be.
    */
-  const record = async (outcome: Parameters<typeof auditRecord>[1]) => {
+  const write = async (outcome: Parameters<typeof auditRecord>[1]) => {
     const made = auditRecord(facts, outcome);
+    await (deps.audit.commit ? deps.audit.commit(made) : deps.audit.record(made));
+  };
+  const record = async (outcome: Parameters<typeof auditRecord>[1]) => {
     try {
-      await (deps.audit.commit ? deps.audit.commit(made) : deps.audit.record(made));
+      await write(outcome);
     } catch {
       // The sink said so in the log; a refusal stays a refusal, and an allowed call was only
       // sent once its intent record was written (reserve below).
@@ -152,6 +156,19 @@ export async function runCall(
 
   const allowed = (outcome: Pick<AuditRecord, 'outcome' | 'hub_status'>) =>
     record({ resources, decision: 'allow', reason: decision.reason, ...outcome });
+  const unrecorded = async (error: unknown) => {
+    await deny(`the audit record could not be written: ${(error as Error).message}`);
+    return failure(
+      `hubgate refused ${entry.name}: its audit record could not be written, and no call is ` +
+        `sent unrecorded. ${NOTHING_SENT}`,
+    );
+  };
+  /** The agent's answer: the result's text, with any secret the Hub echoed taken out. */
+  const answer = (result: Parameters<typeof resultText>[0]): ToolResult => {
+    const text = resultText(result);
+    // A new secret is the answer itself for the few tools that hand one out.
+    return { content: [{ type: 'text', text: entry.revealsSecret ? text : scrub(deps, text) }] };
+  };
   const hub = hubFor(deps, agent, entry);
   try {
     if (entry.needsCredential && hub.anonymous) {
@@ -186,6 +203,24 @@ export async function runCall(
         return ask ? { ...refusal, ask } : refusal;
       }
     }
+    // A read the cache answers reaches nothing: its one record, the outcome, is written before
+    // the answer is given, or the call is refused.
+    const cached = cachedOutcome(hub, agent, entry, args);
+    if (cached) {
+      const result = shapeResult(agent, entry, args, cached);
+      try {
+        await write({
+          resources,
+          decision: 'allow',
+          reason: decision.reason,
+          outcome: 'ok',
+          hub_status: cached.response.status,
+        });
+      } catch (error) {
+        return await unrecorded(error);
+      }
+      return answer(result);
+    }
     if (deps.audit.reserve) {
       // Nothing reaches the Hub without its record: the intent is written first, or the call
       // is refused.
@@ -199,11 +234,7 @@ export async function runCall(
           }),
         );
       } catch (error) {
-        await deny(`the audit record could not be written: ${(error as Error).message}`);
-        return failure(
-          `hubgate refused ${entry.name}: its audit record could not be written, and no call is ` +
-            `sent unrecorded. ${NOTHING_SENT}`,
-        );
+        return await unrecorded(error);
       }
     }
     if (entry.confirm && !(await targetConfirmed(hub, entry, args, context.signal))) {
@@ -214,9 +245,7 @@ export async function runCall(
     const outcome = await sendCall(hub, agent, entry, args, context.signal);
     const result = shapeResult(agent, entry, args, outcome);
     await allowed({ outcome: 'ok', hub_status: outcome.response.status });
-    const text = resultText(result);
-    // A new secret is the answer itself for the few tools that hand one out.
-    return { content: [{ type: 'text', text: entry.revealsSecret ? text : scrub(deps, text) }] };
+    return answer(result);
   } catch (error) {
     const status = (error as { status?: unknown }).status;
     await allowed({ outcome: 'error', hub_status: typeof status === 'number' ? status : null });

@@ -132,7 +132,7 @@ export class HubClient {
       if (response.status < 300) this.cache.clear();
       return this.finish(request, response, options);
     }
-    const key = `${request.method} ${request.path}${buildQuery(request.query)} ${request.accept ?? ''}`;
+    const key = cacheKey(request);
     const cacheable = options.cache !== false;
     const cached = cacheable ? this.cache.get(key) : undefined;
     if (cached) return this.finish(request, cached, options);
@@ -144,6 +144,16 @@ export class HubClient {
     );
     if (cacheable && response.status < 300) this.cache.set(key, response);
     return this.finish(request, response, options);
+  }
+
+  /**
+   * What request() would answer from the read cache alone, sending nothing: undefined when the
+   * cache holds no fresh answer to this read (or it is not a read the cache may answer).
+   */
+  cached(request: HubRequest, options: HubCallOptions = {}): HubResponse | undefined {
+    if (!isRead(request.method) || options.cache === false) return undefined;
+    const hit = this.cache.get(cacheKey(request));
+    return hit && this.finish(request, hit, options);
   }
 
   /**
@@ -316,6 +326,11 @@ export class HubClient {
     const until = this.blockedUntilMs();
     if (this.board && until > this.now()) this.board.board.post(this.board.identity, until);
   }
+}
+
+/** Reads with the same key have the same answer: method, path, query and the media type. */
+function cacheKey(request: HubRequest): string {
+  return `${request.method} ${request.path}${buildQuery(request.query)} ${request.accept ?? ''}`;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { HubClient } from '../hub/client.js';
 import type { HubRequest, HubResponse } from '../hub/connection.js';
 import { buildPath } from '../hub/path.js';
+import { isRead } from '../hub/retry.js';
 import type { AgentPolicy } from '../policy/types.js';
 import { answerStatusesOf, confirmationHolds, failUnlessChallenge } from './features.js';
 import { ALL_PAGES_PAGE_SIZE, fetchAllPages } from './paginate.js';
@@ -42,6 +43,33 @@ export async function sendCall(
   return { response };
 }
 
+/**
+ * The outcome sendCall would give from the read cache alone, for a call that is one plain read
+ * (nothing in its path from the identity, no body, no pages to gather, no list to narrow to the
+ * agent's grants): undefined when it would have to reach the Hub.
+ */
+export function cachedOutcome(
+  hub: HubClient,
+  agent: AgentPolicy,
+  entry: ToolEntry,
+  args: Args,
+): HubOutcome | undefined {
+  const plain =
+    !entry.fresh &&
+    isRead(entry.method) &&
+    !entry.confirm &&
+    !entry.body &&
+    (entry.identityParams ?? []).length === 0 &&
+    !(entry.paginated && args.all_pages === true) &&
+    !(entry.itemResource && !entry.redactHidden && !seesWholeList(agent, entry, args));
+  if (!plain) return undefined;
+  const request = requestOf(entry, args, args);
+  const response = hub.cached(request, { answerStatuses: answerStatusesOf(entry) });
+  if (!response) return undefined;
+  failUnlessChallenge(entry, response, request.path);
+  return { response };
+}
+
 /** For tools with a `confirm`: does the Hub, as it is now, show the target where it must be? */
 export async function targetConfirmed(
   hub: HubClient,
@@ -67,15 +95,21 @@ async function buildRequest(
   for (const name of entry.identityParams ?? []) {
     pathParams[name] = await hub.username();
   }
-  const request: HubRequest = { method: entry.method, path: buildPath(entry.path, pathParams) };
+  const request = requestOf(entry, args, pathParams);
   if (signal) request.signal = signal;
+  if (entry.body) request.body = await bodyOf(hub, entry, args, signal);
+  if (entry.contentType) request.contentType = entry.contentType;
+  return request;
+}
+
+/** The entry's request for these arguments, without a body: its method, path, query, type. */
+function requestOf(entry: ToolEntry, args: Args, pathParams: Args): HubRequest {
+  const request: HubRequest = { method: entry.method, path: buildPath(entry.path, pathParams) };
   if (entry.accept) request.accept = entry.accept;
   if (entry.query) {
     request.query =
       typeof entry.query === 'function' ? entry.query(args) : pickDefined(args, entry.query);
   }
-  if (entry.body) request.body = await bodyOf(hub, entry, args, signal);
-  if (entry.contentType) request.contentType = entry.contentType;
   return request;
 }
 
