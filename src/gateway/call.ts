@@ -156,15 +156,16 @@ export async function runCall(
 
   const allowed = (outcome: Pick<AuditRecord, 'outcome' | 'hub_status'>) =>
     record({ resources, decision: 'allow', reason: decision.reason, ...outcome });
-  const unrecorded = async (error: unknown) => {
+  /** The refusal of a call whose record could not be written: never `sent` or `answered`. */
+  const unrecorded = async (error: unknown, never: 'sent' | 'answered') => {
     await deny(`the audit record could not be written: ${(error as Error).message}`);
     return failure(
       `hubgate refused ${entry.name}: its audit record could not be written, and no call is ` +
-        `sent unrecorded. ${NOTHING_SENT}`,
+        `${never} unrecorded. ${NOTHING_SENT}`,
     );
   };
   /** The agent's answer: the result's text, with any secret the Hub echoed taken out. */
-  const answer = (result: Parameters<typeof resultText>[0]): ToolResult => {
+  const answerWith = (result: Parameters<typeof resultText>[0]): ToolResult => {
     const text = resultText(result);
     // A new secret is the answer itself for the few tools that hand one out.
     return { content: [{ type: 'text', text: entry.revealsSecret ? text : scrub(deps, text) }] };
@@ -217,9 +218,9 @@ export async function runCall(
           hub_status: cached.response.status,
         });
       } catch (error) {
-        return await unrecorded(error);
+        return await unrecorded(error, 'answered');
       }
-      return answer(result);
+      return answerWith(result);
     }
     if (deps.audit.reserve) {
       // Nothing reaches the Hub without its record: the intent is written first, or the call
@@ -234,7 +235,7 @@ export async function runCall(
           }),
         );
       } catch (error) {
-        return await unrecorded(error);
+        return await unrecorded(error, 'sent');
       }
     }
     if (entry.confirm && !(await targetConfirmed(hub, entry, args, context.signal))) {
@@ -245,7 +246,7 @@ export async function runCall(
     const outcome = await sendCall(hub, agent, entry, args, context.signal);
     const result = shapeResult(agent, entry, args, outcome);
     await allowed({ outcome: 'ok', hub_status: outcome.response.status });
-    return answer(result);
+    return answerWith(result);
   } catch (error) {
     const status = (error as { status?: unknown }).status;
     await allowed({ outcome: 'error', hub_status: typeof status === 'number' ? status : null });

@@ -100,7 +100,7 @@ describe('a read the cache answers', () => {
       const refused = await gateway.call('reader', 'get_tag', nginx('latest'), context);
       expect(refused.isError).toBe(true);
       expect(refused.content[0].text).toMatch(
-        /^hubgate refused get_tag: its audit record could not be written/,
+        /^hubgate refused get_tag: its audit record could not be written, and no call is answered unrecorded\. Nothing was sent/,
       );
       expect(refused.content[0].text).not.toContain('"digest"');
       expect(hub.apiRequests()).toEqual([]);
