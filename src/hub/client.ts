@@ -111,6 +111,11 @@ export class HubClient {
 
   private forms: { key: string; list: string[] } | undefined;
 
+  /** False when the read cache is off (a TTL of 0): no answer ever comes from it. */
+  get caches(): boolean {
+    return this.cache.ttlMs > 0;
+  }
+
   get anonymous(): boolean {
     return !this.tokens && !this.staticBearer;
   }
@@ -151,6 +156,7 @@ export class HubClient {
    * cache holds no fresh answer to this read (or it is not a read the cache may answer).
    */
   cached(request: HubRequest, options: HubCallOptions = {}): HubResponse | undefined {
+    if (!this.caches) return undefined;
     if (!isRead(request.method) || options.cache === false) return undefined;
     const hit = this.cache.get(cacheKey(request));
     return hit && this.finish(request, hit, options);

@@ -55,6 +55,7 @@ export function cachedOutcome(
   args: Args,
 ): HubOutcome | undefined {
   const plain =
+    hub.caches &&
     !entry.fresh &&
     isRead(entry.method) &&
     !entry.confirm &&
