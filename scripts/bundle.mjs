@@ -1,7 +1,9 @@
-// Bundles dist/cli.js (the `hubgate` command) into a few files: a host starts hubgate for every
-// conversation, and loading one bundle is much cheaper than resolving hundreds of modules. The
-// commands a stdio session does not use (http, tools, check...) stay in chunks loaded on demand.
+// Bundles dist/cli.js (the `hubgate` command): a host starts hubgate for every conversation, and
+// loading one bundle is much cheaper than resolving hundreds of modules. cli.js holds the command
+// line and the stdio front whole; the commands (the stdio server, http, tools, check...) are
+// entries under dist/lazy/, loaded when chosen, sharing chunks in dist/chunks/.
 import { chmodSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -88,13 +90,47 @@ const frontTable = {
   },
 };
 
-await build({
-  plugins: [withoutAjv, englishOnly, precomputedDescriptions, frontTable],
-  entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
+/**
+ * The modules the command line loads only when a command asks for them (its dynamic imports), each
+ * an entry of its own under dist/lazy/, with the code they share in dist/chunks/.
+ */
+const LAZY = {
+  'commands/serve': 'src/commands/serve.ts',
+  'commands/http': 'src/commands/http.ts',
+  'commands/tools': 'src/commands/tools.ts',
+  'commands/key': 'src/commands/key.ts',
+  'commands/approve': 'src/commands/approve.ts',
+  'commands/check': 'src/commands/check.ts',
+  'commands/explain': 'src/commands/explain.ts',
+  'commands/explain-token': 'src/commands/explain-token.ts',
+  'config/resolve': 'src/config/resolve.ts',
+  'config/load': 'src/config/load.ts',
+  'tools/index': 'src/tools/index.ts',
+};
+const lazySources = new Map(
+  Object.entries(LAZY).map(([name, source]) => [resolve(source), `./lazy/${name}.js`]),
+);
+
+/**
+ * In dist/cli.js, a dynamic import of one of LAZY's modules loads its entry under dist/lazy/
+ * instead of bundling it. Everything else cli.js reaches, the stdio front among it, is in that one
+ * file: a start loads one module rather than a dozen small shared chunks (about 15 ms less on
+ * this machine, most of it the ESM loader's work per module).
+ */
+const lazyEntries = {
+  name: 'lazy-entries',
+  setup(build) {
+    build.onResolve({ filter: /\.js$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const source = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      const entry = lazySources.get(source);
+      return entry ? { path: entry, external: true } : undefined;
+    });
+  },
+};
+
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.18',
@@ -104,6 +140,25 @@ await build({
   banner: {
     js: "import { createRequire as __hubgateRequire } from 'node:module'; const require = __hubgateRequire(import.meta.url);",
   },
+};
+
+rmSync('dist/lazy', { recursive: true, force: true });
+await build({
+  ...common,
+  plugins: [withoutAjv, englishOnly, precomputedDescriptions, frontTable],
+  entryPoints: Object.fromEntries(
+    Object.entries(LAZY).map(([name, source]) => [`lazy/${name}`, source]),
+  ),
+  outdir: 'dist',
+  entryNames: '[dir]/[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+});
+await build({
+  ...common,
+  plugins: [withoutAjv, englishOnly, precomputedDescriptions, frontTable, lazyEntries],
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.js',
 });
 
 // The `hubgate` bin: run through a link (`npx -y /path/to/clone`, `npm link`), npm does not make

@@ -7,9 +7,20 @@
  * Commands are imported when chosen: a host starts hubgate for every conversation, and a stdio
  * session should not pay for loading the HTTP service, metrics or the documentation generators.
  */
-import { ConfigError } from './config/errors.js';
-import { parseCommandLine, USAGE, UsageError } from './options.js';
+import type { ConfigError } from './config/errors.js';
+import { parseCommandLine, USAGE, type UsageError } from './options.js';
 import { VERSION } from './version.js';
+
+/**
+ * By name: a command throws its own bundle's ConfigError or UsageError (scripts/bundle.mjs loads
+ * the commands from entries of their own), which is not this file's class.
+ */
+function isConfigError(error: unknown): error is ConfigError {
+  return error instanceof Error && error.name === 'ConfigError';
+}
+function isUsageError(error: unknown): error is UsageError {
+  return error instanceof Error && error.name === 'UsageError';
+}
 
 const EXIT_USAGE = 1;
 const EXIT_RUNTIME = 2;
@@ -98,11 +109,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {
-  if (error instanceof UsageError) {
+  if (isUsageError(error)) {
     process.stderr.write(`hubgate: ${error.message}\n\n${USAGE[error.command]}`);
     process.exit(EXIT_USAGE);
   }
-  if (error instanceof ConfigError) {
+  if (isConfigError(error)) {
     process.stderr.write(`hubgate: invalid configuration\n${error.message}\n`);
     process.exit(EXIT_USAGE);
   }
