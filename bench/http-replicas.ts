@@ -15,6 +15,8 @@ import {
   type Benchmark,
   CREDENTIAL_ENV,
   childEnv,
+  cpuSecondsOf,
+  cpuTicks,
   directGet,
   directPool,
   drive,
@@ -106,6 +108,15 @@ export const httpReplicas: Benchmark = {
     const proxies: Awaited<ReturnType<typeof roundRobin>>[] = [];
     const direct = directPool(hub.url, CONCURRENCY);
     const rates: Record<'direct' | 'one' | 'two', number> = { direct: 0, one: 0, two: 0 };
+    /**
+     * Cores kept busy while measuring: the benchmark process (proxy, clients, fake Hub), the
+     * replicas, and the whole machine (Redis and the kernel's share included).
+     */
+    type Busy = { bench: number; replicas: number; machine: number };
+    const busy: Record<'one' | 'two', Busy> = {
+      one: { bench: 0, replicas: 0, machine: 0 },
+      two: { bench: 0, replicas: 0, machine: 0 },
+    };
     try {
       for (let i = 0; i < 2; i += 1) {
         children.push(
@@ -119,12 +130,27 @@ export const httpReplicas: Benchmark = {
       const token = await hubToken(direct, 'alice', SEED.pats.aliceRead);
       let nextTag = 0;
       const tag = () => tags[nextTag++ % tags.length] as string;
-      const rate = async (op: (worker: number) => Promise<void>) => {
+      const replicasCpu = () =>
+        children.reduce((total, child) => total + cpuSecondsOf(child.pid), 0);
+      const rate = async (op: (worker: number) => Promise<void>, into?: 'one' | 'two') => {
         await drive(CONCURRENCY, WARMUP_MS, op);
+        const bench0 = process.cpuUsage();
+        const replicas0 = replicasCpu();
+        const machine0 = cpuTicks().machine;
         const done = await drive(CONCURRENCY, SECONDS * 1000, op);
         if (done.errors > 0)
           throw new Error(`${done.errors} failed calls, e.g. ${done.firstError}`);
-        return done.ok / (done.elapsedMs / 1000);
+        const seconds = done.elapsedMs / 1000;
+        if (into) {
+          const bench = process.cpuUsage(bench0);
+          busy[into] = {
+            bench: (bench.user + bench.system) / 1e6 / seconds,
+            replicas: (replicasCpu() - replicas0) / seconds,
+            // /proc/stat counts 100 ticks a second per core.
+            machine: (cpuTicks().machine - machine0) / 100 / seconds,
+          };
+        }
+        return done.ok / seconds;
       };
       rates.direct = await rate(async () => {
         await directGet(direct, tagPath('library', 'bench-replicas', tag()), token);
@@ -136,8 +162,10 @@ export const httpReplicas: Benchmark = {
         const proxy = await roundRobin([...backends]);
         proxies.push(proxy);
         const clients = new Pool(proxy.url, { connections: CONCURRENCY });
-        rates[name] = await rate((worker) =>
-          modernCall(clients, keys[worker % AGENTS]?.key as string, 'bench-replicas', tag()),
+        rates[name] = await rate(
+          (worker) =>
+            modernCall(clients, keys[worker % AGENTS]?.key as string, 'bench-replicas', tag()),
+          name,
         );
         await clients.close();
       }
@@ -161,13 +189,18 @@ export const httpReplicas: Benchmark = {
         `${CONCURRENCY} concurrent 2026-07-28 calls (${AGENTS} agents), ${SECONDS} s each, distinct tags, ` +
         `through one round-robin proxy; replicas share a redis-server; ${round(rates.one, 0)} and ` +
         `${round(rates.two, 0)} calls/s against ${round(rates.direct, 0)} direct requests/s; ` +
-        `2 replicas are ${ratio(rates.two / rates.one)} one on this 2-core machine`,
+        `2 replicas are ${ratio(rates.two / rates.one)} one on this 2-core machine; cores busy ` +
+        `with one replica: replica ${busy.one.replicas.toFixed(2)}, benchmark process (proxy, ` +
+        `clients, fake Hub) ${busy.one.bench.toFixed(2)}, whole machine ` +
+        `${busy.one.machine.toFixed(2)}; with two: replicas ${busy.two.replicas.toFixed(2)}, ` +
+        `benchmark process ${busy.two.bench.toFixed(2)}, whole machine ${busy.two.machine.toFixed(2)}`,
       data: {
         directRequestsPerSecond: round(rates.direct, 1),
         oneReplicaCallsPerSecond: round(rates.one, 1),
         twoReplicasCallsPerSecond: round(rates.two, 1),
         oneReplicaRatio: round(one, 3),
         twoReplicasRatio: round(two, 3),
+        coresBusy: busy,
       },
     };
   },
