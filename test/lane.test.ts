@@ -10,6 +10,7 @@ import type { Server } from '@modelcontextprotocol/server';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../src/audit/record.js';
+import type { Gateway } from '../src/gateway/gateway.js';
 import { laneOnWire } from '../src/lane.js';
 import { createHubgateServer, createHubgateSession, type ToolCaller } from '../src/server.js';
 import { StdioWire } from '../src/stdio/wire.js';
@@ -23,6 +24,16 @@ afterEach(async () => {
 });
 
 type Message = { id?: unknown; method?: string; result?: unknown; error?: unknown };
+
+const INITIALIZE = {
+  id: 0,
+  method: 'initialize',
+  params: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 't', version: '0' },
+  },
+};
 
 /**
  * A raw client of `server`, initialized (2025-06-18): on an in-memory pipe, or with `lane`, over
@@ -50,14 +61,7 @@ async function rawClient(server: Server, lane?: ToolCaller) {
       errors.push(error.message);
       onerror?.(error);
     };
-    let text = '';
-    output.setEncoding('utf8').on('data', (chunk: string) => {
-      text += chunk;
-      for (let cut = text.indexOf('\n'); cut !== -1; cut = text.indexOf('\n')) {
-        receive(JSON.parse(text.slice(0, cut)) as Message);
-        text = text.slice(cut + 1);
-      }
-    });
+    onLines(output, receive);
     lines = (raw) => input.write(raw);
     write = async (message) => {
       input.write(`${JSON.stringify(message)}\n`);
@@ -78,15 +82,7 @@ async function rawClient(server: Server, lane?: ToolCaller) {
     const answered = new Promise<Message>((resolve) => waiting.set(message.id, resolve));
     return send(message).then(() => answered);
   };
-  await ask({
-    id: 0,
-    method: 'initialize',
-    params: {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 't', version: '0' },
-    },
-  });
+  await ask(INITIALIZE);
   await send({ method: 'notifications/initialized' });
   return { send, ask, answers, lines, errors, close };
 }
@@ -104,27 +100,10 @@ async function sdkStdioClient(server: Server) {
     onerror?.(error);
   };
   const answers = new Map<unknown, Message>();
-  let text = '';
-  output.setEncoding('utf8').on('data', (chunk: string) => {
-    text += chunk;
-    for (let cut = text.indexOf('\n'); cut !== -1; cut = text.indexOf('\n')) {
-      const message = JSON.parse(text.slice(0, cut)) as Message;
-      answers.set(message.id, message);
-      text = text.slice(cut + 1);
-    }
-  });
+  onLines(output, (message) => answers.set(message.id, message));
   const lines = (raw: string | Buffer) => input.write(raw);
   lines(
-    `${JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 't', version: '0' },
-      },
-    })}\n${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`,
+    `${JSON.stringify({ jsonrpc: '2.0', ...INITIALIZE })}\n${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`,
   );
   await waitFor(() => answers.has(0));
   answers.delete(0);
@@ -137,6 +116,29 @@ async function sdkStdioClient(server: Server) {
       await server.close();
     },
   };
+}
+
+/** A raw client over a stdio wire with the lane on it, and how many calls the lane took. */
+async function lanedClient(gateway: Gateway) {
+  const session = createHubgateSession(gateway, { agentName: 'reader', transport: 'stdio' });
+  let taken = 0;
+  const laned = await rawClient(session.server, (params, signal) => {
+    taken += 1;
+    return session.callTool(params, signal);
+  });
+  return { laned, inLane: () => taken };
+}
+
+/** Calls `receive` with each JSON line written to `output`. */
+function onLines(output: PassThrough, receive: (message: Message) => void): void {
+  let text = '';
+  output.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk;
+    for (let cut = text.indexOf('\n'); cut !== -1; cut = text.indexOf('\n')) {
+      receive(JSON.parse(text.slice(0, cut)) as Message);
+      text = text.slice(cut + 1);
+    }
+  });
 }
 
 async function gatewayFor(audit: AuditRecord[]) {
@@ -162,12 +164,7 @@ describe('the call lane on a stdio wire', () => {
     const plain = await rawClient(
       createHubgateServer(gateway, { agentName: 'reader', transport: 'stdio' }),
     );
-    const session = createHubgateSession(gateway, { agentName: 'reader', transport: 'stdio' });
-    let inLane = 0;
-    const laned = await rawClient(session.server, (params, signal) => {
-      inLane += 1;
-      return session.callTool(params, signal);
-    });
+    const { laned, inLane } = await lanedClient(gateway);
 
     const requests = [
       call(1, 'get_tag', nginx('latest')),
@@ -197,7 +194,7 @@ describe('the call lane on a stdio wire', () => {
       reason,
     }));
     expect(facts).toHaveLength(14);
-    expect(inLane).toBe(7);
+    expect(inLane()).toBe(7);
     expect(facts.filter((_, i) => i % 2 === 1)).toEqual(facts.filter((_, i) => i % 2 === 0));
     await plain.close();
     await laned.close();
@@ -208,12 +205,7 @@ describe('the call lane on a stdio wire', () => {
     const overSdk = await sdkStdioClient(
       createHubgateServer(gateway, { agentName: 'reader', transport: 'stdio' }),
     );
-    const session = createHubgateSession(gateway, { agentName: 'reader', transport: 'stdio' });
-    let inLane = 0;
-    const laned = await rawClient(session.server, (params, signal) => {
-      inLane += 1;
-      return session.callTool(params, signal);
-    });
+    const { laned, inLane } = await lanedClient(gateway);
     const line = (message: object) => `${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`;
     const tagged = (id: number, meta: unknown) => ({
       ...call(id, 'get_tag', nginx('latest')),
@@ -252,7 +244,7 @@ describe('the call lane on a stdio wire', () => {
     expect(laned.errors).toHaveLength(2);
     expect(overSdk.errors).toHaveLength(2);
     // 12 (checked first, for its _meta), 14, 15 and 16 were the lane's.
-    expect(inLane).toBe(4);
+    expect(inLane()).toBe(4);
     await overSdk.close();
     await laned.close();
   });
