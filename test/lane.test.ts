@@ -222,15 +222,18 @@ describe('the call lane on a stdio wire', () => {
       Buffer.from(accented).subarray(0, cut),
       Buffer.from(accented).subarray(cut),
       line(call(15, 'get_tag', nginx('latest'))).replace('\n', '\r\n'),
-      line(call(16, 'no_such_tool', {})),
+      // Two lines, and the start of a third, in one read.
+      `${line(call(16, 'no_such_tool', {}))}${line(call(17, 'get_tag', nginx('1.20')))}{"jsonrpc":`,
+      `"2.0","id":18,"method":"tools/call","params":{"name":"get_tag","arguments":${JSON.stringify(nginx('alpine'))}}}\n`,
     ];
     for (const piece of pieces) {
       overSdk.lines(piece);
       laned.lines(piece);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await waitFor(() => [14, 15, 16].every((id) => laned.answers.has(id)));
-    await waitFor(() => [14, 15, 16].every((id) => overSdk.answers.has(id)));
+    const last = [14, 15, 16, 17, 18];
+    await waitFor(() => last.every((id) => laned.answers.has(id)));
+    await waitFor(() => last.every((id) => overSdk.answers.has(id)));
     const withoutTxnid = (answer: unknown) =>
       JSON.parse(JSON.stringify(answer).replace(/txnid [0-9a-f]+/g, 'txnid X'));
     laned.answers.delete(0);
@@ -243,10 +246,29 @@ describe('the call lane on a stdio wire', () => {
     // Both reported the two lines that are JSON but not JSON-RPC messages.
     expect(laned.errors).toHaveLength(2);
     expect(overSdk.errors).toHaveLength(2);
-    // 12 (checked first, for its _meta), 14, 15 and 16 were the lane's.
-    expect(inLane()).toBe(4);
+    // 12 (checked first, for its _meta), 14 to 18 were the lane's.
+    expect(inLane()).toBe(6);
     await overSdk.close();
     await laned.close();
+  });
+
+  it('ends the session on a line over 10 MiB, as the SDK does', async () => {
+    const input = new PassThrough();
+    const wire = new StdioWire(input, new PassThrough());
+    const errors: string[] = [];
+    let closed = false;
+    wire.onerror = (error) => errors.push(error.message);
+    wire.onclose = () => {
+      closed = true;
+    };
+    await wire.start();
+    const mebibyte = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 10; i++) input.write(mebibyte);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    input.write('x');
+    await waitFor(() => closed);
+    expect(errors).toEqual(['ReadBuffer exceeded maximum size of 10485760 bytes']);
   });
 
   it('ends a cancelled call without answering it, as the SDK does', async () => {

@@ -80,14 +80,30 @@ export class StdioWire implements Transport {
   }
 
   private readonly onData = (chunk: Buffer | string) => {
-    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    for (let cut = this.pending.indexOf('\n'); cut !== -1; cut = this.pending.indexOf('\n')) {
-      const line = this.pending.slice(0, cut);
-      this.pending = this.pending.slice(cut + 1);
-      this.read(line.endsWith('\r') ? line.slice(0, -1) : line);
-      if (this.closed) return;
+    // Each read is searched once: a line that spans many reads is not searched again from its
+    // start for every one of them.
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    let cut = text.indexOf('\n');
+    if (cut !== -1) {
+      let line = this.pending + text.slice(0, cut);
+      let start = cut + 1;
+      for (;;) {
+        this.read(line.endsWith('\r') ? line.slice(0, -1) : line);
+        if (this.closed) return;
+        cut = text.indexOf('\n', start);
+        if (cut === -1) break;
+        line = text.slice(start, cut);
+        start = cut + 1;
+      }
+      this.pending = text.slice(start);
+    } else {
+      this.pending += text;
     }
-    if (Buffer.byteLength(this.pending) > STDIO_DEFAULT_MAX_BUFFER_SIZE) {
+    // A UTF-16 unit is at most 3 bytes of UTF-8: count the bytes only near the limit.
+    const over =
+      this.pending.length * 3 > STDIO_DEFAULT_MAX_BUFFER_SIZE &&
+      Buffer.byteLength(this.pending) > STDIO_DEFAULT_MAX_BUFFER_SIZE;
+    if (over) {
       this.onerror?.(
         new Error(`ReadBuffer exceeded maximum size of ${STDIO_DEFAULT_MAX_BUFFER_SIZE} bytes`),
       );
