@@ -46,7 +46,7 @@ export function isToolCallRequest(message: unknown): message is ToolCallRequest 
 async function answerToolCall(
   callTool: ToolCaller,
   request: ToolCallRequest,
-  signal: AbortSignal,
+  signal: () => AbortSignal,
 ): Promise<JSONRPCMessage> {
   try {
     const result = await callTool(request.params, signal);
@@ -56,19 +56,35 @@ async function answerToolCall(
   }
 }
 
+/** A call's AbortController, made when the call first looks at its signal or is cancelled. */
+class CallAbort {
+  private controller: AbortController | undefined;
+  readonly signal = () => {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  };
+  abort(reason?: string): void {
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
+  }
+  get aborted(): boolean {
+    return this.controller?.signal.aborted ?? false;
+  }
+}
+
 /** Calls in the lane that are running, by request id: what a cancellation can end. */
 export class LaneCalls {
-  private readonly running = new Map<string | number, AbortController>();
+  private readonly running = new Map<string | number, CallAbort>();
 
   /** Runs `request` as a call that `cancel` and `abortAll` can end. */
   async answer(callTool: ToolCaller, request: ToolCallRequest) {
-    const controller = new AbortController();
-    this.running.set(request.id, controller);
+    const call = new CallAbort();
+    this.running.set(request.id, call);
     try {
-      const answer = await answerToolCall(callTool, request, controller.signal);
-      return { answer, cancelled: controller.signal.aborted };
+      const answer = await answerToolCall(callTool, request, call.signal);
+      return { answer, cancelled: call.aborted };
     } finally {
-      if (this.running.get(request.id) === controller) this.running.delete(request.id);
+      if (this.running.get(request.id) === call) this.running.delete(request.id);
     }
   }
 
@@ -86,7 +102,7 @@ export class LaneCalls {
 
   /** Ends them all: the session is over. */
   abortAll(): void {
-    for (const controller of this.running.values()) controller.abort();
+    for (const call of this.running.values()) call.abort();
   }
 }
 

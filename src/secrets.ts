@@ -57,13 +57,26 @@ const MIN_SCRUBBED = 8;
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let scrubbed = text;
-  // Longest first, so that a secret inside another's encoding is not left half.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+  for (const secret of longestFirst(secrets)) {
     if (secret.length >= MIN_SCRUBBED && scrubbed.includes(secret)) {
       scrubbed = scrubbed.split(secret).join(REDACTED);
     }
   }
   return scrubbed;
+}
+
+/**
+ * Longest first, so that a secret inside another's encoding is not left half: sorted once for a
+ * list that is passed again (HubClients keeps its list while no secret changes).
+ */
+const sortedLists = new WeakMap<readonly string[], string[]>();
+function longestFirst(secrets: readonly string[]): string[] {
+  let sorted = sortedLists.get(secrets);
+  if (!sorted) {
+    sorted = [...secrets].sort((a, b) => b.length - a.length);
+    sortedLists.set(secrets, sorted);
+  }
+  return sorted;
 }
 
 export function isSecretField(name: string): boolean {

@@ -14,6 +14,7 @@ import type { RoundTripMaterial } from './approval/round-trip.js';
 import type { Approver } from './approval/types.js';
 import type { Principal, Transport } from './audit/record.js';
 import { elicitingApprover, formValidator } from './elicit.js';
+import type { CallContext } from './gateway/call.js';
 import type { Gateway } from './gateway/gateway.js';
 import { CallRejected } from './gateway/rejection.js';
 import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from './server-identity.js';
@@ -33,7 +34,13 @@ export interface SessionOptions {
  * A 2025-era tools/call as a session's server runs it, for a caller that answers the request
  * without the SDK (http/call-lane.ts): its result, or a CallRejected to answer as an error.
  */
-export type ToolCaller = (params: unknown, signal: AbortSignal) => Promise<CallToolResult>;
+/**
+ * A call's cancellation: its signal, or a function that makes it when first needed (most calls
+ * never look at theirs, and a cached call takes less time than making one).
+ */
+export type CallSignal = AbortSignal | (() => AbortSignal);
+
+export type ToolCaller = (params: unknown, signal: CallSignal) => Promise<CallToolResult>;
 
 export function createHubgateServer(gateway: Gateway, options: SessionOptions): Server {
   return createHubgateSession(gateway, options).server;
@@ -93,16 +100,18 @@ export function createHubgateSession(gateway: Gateway, options: SessionOptions):
   const runToolCall = async (
     params: unknown,
     approve: Approver | undefined,
-    signal: AbortSignal,
+    signal: CallSignal,
   ) => {
     const { name, arguments: args } = (params ?? {}) as { name?: unknown; arguments?: unknown };
     const callEnded = options.onCallStart?.();
     try {
-      const result = await gateway.call(agentName, name, args, {
-        ...context,
-        ...(approve ? { approve } : {}),
-        signal,
-      });
+      const callContext: CallContext = { ...context, ...(approve ? { approve } : {}) };
+      if (typeof signal === 'function') {
+        Object.defineProperty(callContext, 'signal', { get: signal, enumerable: true });
+      } else {
+        callContext.signal = signal;
+      }
+      const result = await gateway.call(agentName, name, args, callContext);
       // The SDK passes an input_required result through to a 2026-07-28 client as it is.
       return (result.ask ?? result) as CallToolResult;
     } finally {

@@ -11,7 +11,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../src/audit/record.js';
 import type { Gateway } from '../src/gateway/gateway.js';
-import { laneOnWire } from '../src/lane.js';
+import { LaneCalls, laneOnWire } from '../src/lane.js';
 import { createHubgateServer, createHubgateSession, type ToolCaller } from '../src/server.js';
 import { StdioWire } from '../src/stdio/wire.js';
 import { type FakeHub, startFakeHub } from './fake-hub/index.js';
@@ -269,6 +269,23 @@ describe('the call lane on a stdio wire', () => {
     input.write('x');
     await waitFor(() => closed);
     expect(errors).toEqual(['ReadBuffer exceeded maximum size of 10485760 bytes']);
+  });
+
+  it('gives a call cancelled before it looked at its signal an aborted one', async () => {
+    const calls = new LaneCalls();
+    let seen: AbortSignal | undefined;
+    const answered = calls.answer(
+      async (_params, signal) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        seen = typeof signal === 'function' ? signal() : signal;
+        return { content: [] };
+      },
+      { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'get_tag' } },
+    );
+    calls.cancel({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7 } });
+    const { cancelled } = await answered;
+    expect(cancelled).toBe(true);
+    expect(seen?.aborted).toBe(true);
   });
 
   it('ends a cancelled call without answering it, as the SDK does', async () => {

@@ -101,15 +101,15 @@ export class HubClient {
       ...(this.staticBearer ? [this.staticBearer] : []),
     ];
     // Worked out again only when a token changes: this runs for every result.
-    const key = held.join('\u0000');
-    if (this.forms?.key !== key) {
+    const last = this.forms;
+    if (last?.held.length !== held.length || last.held.some((secret, i) => secret !== held[i])) {
       const identifier = this.tokens?.credential.username;
-      this.forms = { key, list: held.flatMap((secret) => secretForms(secret, identifier)) };
+      this.forms = { held, list: held.flatMap((secret) => secretForms(secret, identifier)) };
     }
-    return this.forms.list;
+    return (this.forms as { list: string[] }).list;
   }
 
-  private forms: { key: string; list: string[] } | undefined;
+  private forms: { held: string[]; list: string[] } | undefined;
 
   /** False when the read cache is off (a TTL of 0): no answer ever comes from it. */
   get caches(): boolean {

@@ -61,10 +61,21 @@ export class HubClients {
     });
   }
 
-  /** Every secret the clients hold, in every form an upstream may echo it. */
-  secretForms(): string[] {
-    return [...new Set([...this.clients.values()].flatMap((client) => client.secretForms()))];
+  /**
+   * Every secret the clients hold, in every form an upstream may echo it: the same array while no
+   * client's list changes (each keeps its own until a token changes), since this runs for every
+   * result and scrubSecrets keeps its ordering of a list it has seen.
+   */
+  secretForms(): readonly string[] {
+    const lists = [...this.clients.values()].map((client) => client.secretForms());
+    const last = this.forms;
+    if (last?.lists.length !== lists.length || last.lists.some((list, i) => list !== lists[i])) {
+      this.forms = { lists, forms: [...new Set(lists.flat())] };
+    }
+    return (this.forms as { forms: string[] }).forms;
   }
+
+  private forms: { lists: string[][]; forms: string[] } | undefined;
 
   /** The Hub's last X-RateLimit-Remaining for each identity that has made calls. */
   rateLimits(): { credential: string; remaining: number }[] {
