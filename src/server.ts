@@ -105,12 +105,18 @@ export function createHubgateSession(gateway: Gateway, options: SessionOptions):
     const { name, arguments: args } = (params ?? {}) as { name?: unknown; arguments?: unknown };
     const callEnded = options.onCallStart?.();
     try {
-      const callContext: CallContext = { ...context, ...(approve ? { approve } : {}) };
-      if (typeof signal === 'function') {
-        Object.defineProperty(callContext, 'signal', { get: signal, enumerable: true });
-      } else {
-        callContext.signal = signal;
-      }
+      const asked = approve ? { approve } : {};
+      // A getter in the literal, not defineProperty after: the object keeps a shape V8 handles fast.
+      const callContext: CallContext =
+        typeof signal === 'function'
+          ? {
+              ...context,
+              ...asked,
+              get signal() {
+                return signal();
+              },
+            }
+          : { ...context, ...asked, signal };
       const result = await gateway.call(agentName, name, args, callContext);
       // The SDK passes an input_required result through to a 2026-07-28 client as it is.
       return (result.ask ?? result) as CallToolResult;
