@@ -15,7 +15,7 @@ import { LaneCalls, laneOnWire } from '../src/lane.js';
 import { createHubgateServer, createHubgateSession, type ToolCaller } from '../src/server.js';
 import { StdioWire } from '../src/stdio/wire.js';
 import { type FakeHub, startFakeHub } from './fake-hub/index.js';
-import { ALICE_READ, configFor, createTestGateway } from './helpers/harness.js';
+import { ALICE_READ, configFor, createTestGateway, withoutTxnid } from './helpers/harness.js';
 
 let hub: FakeHub | undefined;
 afterEach(async () => {
@@ -178,9 +178,6 @@ describe('the call lane on a stdio wire', () => {
       { id: 9, method: 'ping' },
       { id: 10, method: 'resources/list' },
     ];
-    // The Hub gives each answer a transaction id of its own; the rest must be the same.
-    const withoutTxnid = (answer: unknown) =>
-      JSON.parse(JSON.stringify(answer).replace(/txnid [0-9a-f]+/g, 'txnid X'));
     for (const request of requests) {
       const fromSdk = withoutTxnid(await plain.ask(request));
       const fromLane = withoutTxnid(await laned.ask(request));
@@ -234,8 +231,6 @@ describe('the call lane on a stdio wire', () => {
     const last = [14, 15, 16, 17, 18];
     await waitFor(() => last.every((id) => laned.answers.has(id)));
     await waitFor(() => last.every((id) => overSdk.answers.has(id)));
-    const withoutTxnid = (answer: unknown) =>
-      JSON.parse(JSON.stringify(answer).replace(/txnid [0-9a-f]+/g, 'txnid X'));
     laned.answers.delete(0);
     expect([...laned.answers.keys()].sort()).toEqual([...overSdk.answers.keys()].sort());
     for (const [id, answer] of overSdk.answers) {

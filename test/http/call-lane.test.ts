@@ -10,6 +10,7 @@
  * SDK then leaves the POST unanswered; the lane answers it with the call's error.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { withoutTxnid } from '../helpers/harness.js';
 import {
   authorization,
   initializeBody,
@@ -202,9 +203,6 @@ describe('the call lane', () => {
       call(6, 42), // a malformed call: a JSON-RPC error
       call(7, 'get_tag', 'not an object'),
     ];
-    // The Hub gives each answer a transaction id of its own; the rest must be the same.
-    const withoutTxnid = (answer: unknown) =>
-      JSON.parse(JSON.stringify(answer).replace(/txnid [0-9a-f]+/g, 'txnid X'));
     for (const request of cases) {
       const fromLane = withoutTxnid(await inLane.ask(request));
       const fromSdk = withoutTxnid(await inSdk.ask(request));
