@@ -16,7 +16,43 @@ export function templateParameters(template: string): string[] {
 }
 
 export function buildPath(template: string, params: Record<string, unknown>): string {
-  return template.replace(placeholder, (_, name: string) => encodeSegment(name, params[name]));
+  const { literals, names } = compiled(template);
+  let path = literals[0] as string;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    path += encodeSegment(name, params[name]) + (literals[i + 1] as string);
+  }
+  return path;
+}
+
+/**
+ * A template split once into its literal text and the names between: every call builds a path,
+ * and a regular expression's replace with a callback cost more than the rest of a cached read's
+ * lookup. Templates come from the catalog, so this holds a few dozen at most.
+ */
+interface Compiled {
+  /** One more than `names`: the text before the first name, between each two, after the last. */
+  literals: string[];
+  names: string[];
+}
+const compiledTemplates = new Map<string, Compiled>();
+
+function compiled(template: string): Compiled {
+  let found = compiledTemplates.get(template);
+  if (!found) {
+    const literals: string[] = [];
+    const names: string[] = [];
+    let from = 0;
+    for (const match of template.matchAll(placeholder)) {
+      literals.push(template.slice(from, match.index));
+      names.push(match[1] as string);
+      from = match.index + match[0].length;
+    }
+    literals.push(template.slice(from));
+    found = { literals, names };
+    compiledTemplates.set(template, found);
+  }
+  return found;
 }
 
 function encodeSegment(name: string, value: unknown): string {
@@ -30,7 +66,8 @@ function encodeSegment(name: string, value: unknown): string {
   // encodeURIComponent leaves `.` alone but encodes `/`, `?`, `#`, `%` and controls. A `:` is
   // legal inside a segment (RFC 3986 pchar) and cannot change the endpoint, so it stays as
   // clients send it in digests (`sha256:…`).
-  return encodeURIComponent(text).replaceAll('%3A', ':');
+  const encoded = encodeURIComponent(text);
+  return encoded.includes('%3A') ? encoded.replaceAll('%3A', ':') : encoded;
 }
 
 /** `?a=1&b=x` from defined values only, or '' when there are none. */

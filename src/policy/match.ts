@@ -17,8 +17,21 @@ interface Tokens {
   shape: string;
 }
 
+/** One pass, no regular expression: every call's resources are tokenized on its way through. */
 function tokenize(resource: string): Tokens {
-  return { segments: resource.split(/[:/]/), shape: (resource.match(/[:/]/g) ?? []).join('') };
+  const segments: string[] = [];
+  let shape = '';
+  let from = 0;
+  for (let i = 0; i < resource.length; i += 1) {
+    const char = resource[i];
+    if (char === ':' || char === '/') {
+      segments.push(resource.slice(from, i));
+      shape += char;
+      from = i + 1;
+    }
+  }
+  segments.push(resource.slice(from));
+  return { segments, shape };
 }
 
 /**

@@ -15,6 +15,19 @@ describe('buildPath', () => {
     expect(buildPath('/v2/x/{digest}', { digest: 'sha256:ab' })).toBe('/v2/x/sha256:ab');
   });
 
+  it('keeps the text around, between and after the parameters, the same on every use', () => {
+    expect(buildPath('/v2/orgs/{org}/members/{name}/role', { org: 'acme', name: 'bo b' })).toBe(
+      '/v2/orgs/acme/members/bo%20b/role',
+    );
+    // The same template again, with other values: nothing of the first use stays.
+    expect(buildPath('/v2/orgs/{org}/members/{name}/role', { org: 'x', name: 'y:z' })).toBe(
+      '/v2/orgs/x/members/y:z/role',
+    );
+    expect(buildPath('/v2/{a}{b}', { a: '1', b: 2 })).toBe('/v2/12');
+    expect(buildPath('/v2/users/me', {})).toBe('/v2/users/me');
+    expect(buildPath('{only}', { only: 'a/b' })).toBe('a%2Fb');
+  });
+
   it('refuses missing, empty and dot-segment values', () => {
     expect(() => buildPath(template, { namespace: 'library' })).toThrow(PathParameterError);
     expect(() => buildPath(template, { namespace: '', repository: 'x' })).toThrow(

@@ -45,6 +45,31 @@ describe('glob segments', () => {
     expect(globCovers(`repo:a/${glob}`, `repo:a/${name}`)).toBe(matches);
   });
 
+  it('keep `*` and every name within their segment, whatever separators the strings hold', () => {
+    // The whole-resource rule as a regex: separators match themselves, `*` any run without one.
+    const wholeReference = (glob: string, resource: string) =>
+      new RegExp(
+        `^${glob
+          .split('*')
+          .map((part) => part.replace(/[/]/g, '\\/'))
+          .join('[^:/]*')}$`,
+      ).test(resource);
+    const withSeparators = (extra: string[]) =>
+      fc
+        .array(fc.constantFrom('a', 'b', ':', '/', ...extra), { maxLength: 12 })
+        .map((characters) => characters.join(''));
+    fc.assert(
+      fc.property(withSeparators(['*']), withSeparators([]), (glob, resource) => {
+        expect(globCovers(glob, resource)).toBe(wholeReference(glob, resource));
+      }),
+      { numRuns: Number(process.env.HUBGATE_FUZZ_RUNS ?? 2000) },
+    );
+    expect(globCovers('repo:a/*', 'repo:a/')).toBe(true);
+    expect(globCovers('repo:a/*', 'repo:a/b/c')).toBe(false);
+    expect(globCovers('repo:*/b', 'repo/a:b')).toBe(false);
+    expect(globCovers('repo::a', 'repo::a')).toBe(true);
+  });
+
   it('decide adversarial grants against 255-character names without backtracking', () => {
     const agent = {
       name: 'a',
