@@ -3,7 +3,6 @@
  * replaces the policy for the next call; an invalid one is logged and the old policy stays.
  */
 import { type FSWatcher, watch } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfigFile } from './load.js';
 import type { ConfigStore } from './store.js';
@@ -16,6 +15,8 @@ export interface Reloader {
 
 /** Editors write a file in bursts (truncate, write, rename): wait for it to settle. */
 const SETTLE_MS = 150;
+/** How often the path is tried again while no file is there to watch (deleted, mid-swap). */
+const REWATCH_MS = 1_000;
 
 export function createReloader(
   file: string,
@@ -37,26 +38,65 @@ export function createReloader(
     }
   };
 
+  // The file itself is watched (through any symbolic link), not its folder: the audit file often
+  // sits beside it, and a folder watch woke on every record written. A `rename` says the file
+  // watched has left its path: an editor saved by renaming over it, or a mounted Secret or
+  // ConfigMap swapped its `..data` link and removed the old copy. Once the change has settled,
+  // whatever is at the path now is watched and read.
   let timer: NodeJS.Timeout | undefined;
+  let rewatch: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
-  try {
-    // Watch the directory, not the file: an editor that saves by renaming replaces the file
-    // and a watch on the old one would go quiet.
-    watcher = watch(dirname(file), (_event, name) => {
-      if (name !== basename(file)) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => reload('file changed'), SETTLE_MS);
-    });
-    watcher.unref();
-  } catch (error) {
-    logger.warn({ file, err: error }, 'cannot watch the config file; reload with SIGHUP');
+  let stopped = false;
+  const unwatch = () => {
+    watcher?.close();
+    watcher = undefined;
+  };
+  const watchPath = (): boolean => {
+    if (stopped) return false;
+    try {
+      const watching = watch(file, (event) => {
+        if (event === 'rename') unwatch();
+        clearTimeout(timer);
+        timer = setTimeout(settled, SETTLE_MS);
+      });
+      watching.on('error', () => {
+        unwatch();
+        watchLater();
+      });
+      watching.unref();
+      watcher = watching;
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** Tries the path again until a file is there, then reads it. */
+  const watchLater = () => {
+    clearTimeout(rewatch);
+    if (stopped) return;
+    rewatch = setTimeout(() => {
+      if (watchPath()) reload('file changed');
+      else watchLater();
+    }, REWATCH_MS);
+    rewatch.unref();
+  };
+  const settled = () => {
+    // Watched again before it is read, so that a change made meanwhile is not missed.
+    const watching = watcher !== undefined || watchPath();
+    reload('file changed');
+    if (!watching) watchLater();
+  };
+  if (!watchPath()) {
+    logger.warn({ file }, 'cannot watch the config file; reload with SIGHUP');
   }
 
   return {
     reload,
     stop() {
+      stopped = true;
       clearTimeout(timer);
-      watcher?.close();
+      clearTimeout(rewatch);
+      unwatch();
     },
   };
 }
