@@ -52,7 +52,7 @@ async function answerToolCall(
     const result = await callTool(request.params, signal);
     return { result, jsonrpc: '2.0', id: request.id } as JSONRPCMessage;
   } catch (error) {
-    return { jsonrpc: '2.0', id: request.id, error: errorOf(error) };
+    return { jsonrpc: '2.0', id: request.id, error: jsonRpcErrorOf(error) };
   }
 }
 
@@ -136,7 +136,12 @@ export function laneOnWire(wire: StdioWire, server: Server, callTool: ToolCaller
 }
 
 /** The error member of an answer, as the SDK's server writes it for a handler that threw. */
-function errorOf(error: unknown): { code: number; message: string; data?: unknown } {
+/** A thrown error as the JSON-RPC error the SDK's server answers with. */
+export function jsonRpcErrorOf(error: unknown): {
+  code: number;
+  message: string;
+  data?: unknown;
+} {
   const { code, message, data } = (error ?? {}) as {
     code?: unknown;
     message?: unknown;
@@ -150,6 +155,6 @@ function errorOf(error: unknown): { code: number; message: string; data?: unknow
   };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

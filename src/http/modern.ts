@@ -21,6 +21,7 @@ import { CallRejected } from '../gateway/rejection.js';
 import { isToolCallRequest } from '../lane.js';
 import { createHubgateServer } from '../server.js';
 import type { Caller } from './identify.js';
+import { answerModernCall, plainModernCall } from './modern-lane.js';
 import { sendError, sendJson } from './responses.js';
 
 export interface ModernHttp {
@@ -77,6 +78,8 @@ export function createModernHttp(deps: {
   logger: Logger;
   /** Counts a call in flight, so that shutdown gives it its grace; returns its end. */
   onCallStart: () => () => void;
+  /** False: every request goes to the SDK's handler, plain calls too (modern-lane.ts). */
+  lane?: boolean;
 }): ModernHttp {
   const handler = createMcpHandler(
     (context) => {
@@ -123,6 +126,11 @@ export function createModernHttp(deps: {
       return outcome.kind !== 'legacy';
     },
     async serve(request, response, body, caller) {
+      const plain =
+        deps.lane === false
+          ? undefined
+          : plainModernCall(request, body, deps.gateway, caller.agent);
+      if (plain) return answerModernCall(plain, response, caller, deps);
       const method = (body as { method?: unknown }).method;
       if (
         typeof method === 'string' &&

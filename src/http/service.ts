@@ -45,6 +45,8 @@ export interface HttpServiceOptions {
   unreadStallMs?: number;
   /** How OAuth tokens' keys are fetched and cached (tests shorten the cooldown). */
   oauthVerifier?: VerifierOptions;
+  /** False: 2026-07-28 calls are all served by the SDK's handler (tests compare the lane with it). */
+  modernCallLane?: boolean;
 }
 
 export interface HttpServiceDeps {
@@ -72,6 +74,7 @@ export function createHttpService(options: HttpServiceOptions, deps: HttpService
     gateway,
     logger,
     onCallStart: () => sessions.callStarted(),
+    ...(options.modernCallLane === false ? { lane: false } : {}),
   });
   const identifier = createIdentifier({
     config: () => gateway.store.config,
