@@ -5,13 +5,15 @@
  * direct undici GETs of the same Hub paths at the same concurrency. Each side runs 10 s, as two
  * interleaved 5 s halves, after a warm-up. Both read 20,000 distinct tags in turn, so that every
  * hubgate call reaches the Hub as every direct request does; 5 s more through hubgate on three tags
- * over and over (what its read cache answers) are reported beside the figure.
+ * over and over (what its read cache answers) are reported beside the figure, and so are the same
+ * distinct reads as 2026-07-28 requests (no session; each names its agent by its key).
  *
  * The fake Hub and the clients live in this process; hubgate is a child. CPU use of both is
  * recorded, so the results say which process was the bottleneck.
  */
 import { Pool } from 'undici';
 import { SEED, startFakeHub } from '../test/fake-hub/index.js';
+import { modernBody, modernHeaders } from '../test/helpers/modern-request.js';
 import {
   type Benchmark,
   CREDENTIAL_ENV,
@@ -89,6 +91,7 @@ export const httpThroughput: Benchmark = {
     const direct: Phase[] = [];
     const through: Phase[] = [];
     const relayed: Phase[] = [];
+    const modern: Phase[] = [];
     let repeated: Phase | undefined;
     try {
       service = await startHttpChild(
@@ -135,6 +138,31 @@ export const httpThroughput: Benchmark = {
       const viaUndici = async () => {
         await directGet(pool, paths[nextDirect++ % paths.length] as string, token);
       };
+      /** The same read as a 2026-07-28 request, on the connection its session's would use. */
+      const viaHubgateModern = async (worker: number) => {
+        const { repository, tag } = targets[nextHubgate++ % targets.length] as {
+          repository: string;
+          tag: string;
+        };
+        const answer = await (clientPool as Pool).request({
+          path: '/mcp',
+          method: 'POST',
+          headers: {
+            ...modernHeaders('tools/call', 'get_tag'),
+            authorization: `Bearer ${keys[worker % AGENTS]?.key}`,
+          },
+          body: modernBody('tools/call', {
+            name: 'get_tag',
+            arguments: { namespace: 'library', repository, tag },
+          }),
+        });
+        const text = await answer.body.text();
+        if (answer.statusCode !== 200 || !text.includes(tag)) {
+          throw new Error(
+            `get_tag (2026-07-28) answered ${answer.statusCode} ${text.slice(0, 200)}`,
+          );
+        }
+      };
       const viaRelay = async () => {
         await floor.get(paths[nextRelayed++ % paths.length] as string, token);
       };
@@ -168,11 +196,13 @@ export const httpThroughput: Benchmark = {
       await measure(viaUndici, WARMUP_MS);
       await measure(viaHubgate, WARMUP_MS);
       await measure(viaRelay, WARMUP_MS, floor.pid);
+      await measure(viaHubgateModern, WARMUP_MS);
       const halfMs = (SECONDS * 1000) / HALVES;
       for (let h = 0; h < HALVES; h++) {
         direct.push(await measure(viaUndici, halfMs));
         through.push(await measure(viaHubgate, halfMs));
         relayed.push(await measure(viaRelay, halfMs, floor.pid));
+        modern.push(await measure(viaHubgateModern, halfMs));
       }
       repeated = await measure(viaHubgateRepeated, REPEATED_SECONDS * 1000);
       // Throughput is only claimed for calls that got the tag back.
@@ -180,6 +210,7 @@ export const httpThroughput: Benchmark = {
         ...direct.map((phase) => ['direct', phase] as const),
         ...through.map((phase) => ['hubgate', phase] as const),
         ...relayed.map((phase) => ['relay', phase] as const),
+        ...modern.map((phase) => ['hubgate, 2026-07-28', phase] as const),
         ['hubgate, repeated tags', repeated] as const,
       ];
       const bad = named.find(([, phase]) => phase.errors > 0);
@@ -214,6 +245,8 @@ export const httpThroughput: Benchmark = {
     // The floor: a bare HTTP relay (bench/http-relay.ts) in hubgate's place.
     const relayRate = sum(relayed, 'calls') / sum(relayed, 'seconds');
     const relayCpuPerCall = mean(relayed, 'hubgateCpu') / relayRate;
+    const modernRate = sum(modern, 'calls') / sum(modern, 'seconds');
+    const modernCpuPerCall = mean(modern, 'hubgateCpu') / modernRate;
     return {
       figure: ratio(figure),
       met: figure >= TARGET,
@@ -230,7 +263,9 @@ export const httpThroughput: Benchmark = {
         `hubgate's second half against its first ${steadiness(through)}, direct ` +
         `${steadiness(direct)} (1.00×: warm before measured); ` +
         `3 tags over and over for ${REPEATED_SECONDS} s: ${ratio(repeatedRatio)} ` +
-        `(Hub requests per call ${(again.hubRequests / again.calls).toFixed(2)})`,
+        `(Hub requests per call ${(again.hubRequests / again.calls).toFixed(2)}); ` +
+        `the distinct reads as 2026-07-28 requests (no session): ${ratio(modernRate / directRate)}, ` +
+        `CPU per call ${ratio(modernCpuPerCall / directCpuPerCall)} a direct request's`,
       data: {
         ratio: round(figure, 3),
         hubgateCallsPerSecond: round(hubgateRate, 1),
@@ -249,7 +284,12 @@ export const httpThroughput: Benchmark = {
           callsPerSecond: round(again.calls / again.seconds, 1),
           hubRequestsPerCall: round(again.hubRequests / again.calls, 3),
         },
-        phases: { direct, hubgate: through, relay: relayed, repeatedTags: again },
+        modern: {
+          ratio: round(modernRate / directRate, 3),
+          callsPerSecond: round(modernRate, 1),
+          cpuMsPerCall: round(modernCpuPerCall * 1000, 4),
+        },
+        phases: { direct, hubgate: through, relay: relayed, modern, repeatedTags: again },
       },
     };
   },
