@@ -38,14 +38,14 @@ export interface PlainModernCall {
 }
 
 /**
- * The call in `body` when the request is one the lane answers as the SDK would: otherwise
- * undefined, and nothing is read or answered.
+ * The call in `body` when the request is shaped as one the lane answers as the SDK would:
+ * otherwise undefined. Such a request is of the 2026-07-28 era whatever the SDK's classifier
+ * would find, so it is not classified; whether the lane takes it depends on its agent too
+ * (laneTakes).
  */
 export function plainModernCall(
   request: IncomingMessage,
   body: unknown,
-  gateway: Gateway,
-  agentName: string,
 ): PlainModernCall | undefined {
   if (!isToolCallRequest(body) || !body.params) return undefined;
   const { params } = body;
@@ -71,9 +71,13 @@ export function plainModernCall(
   ) {
     return undefined;
   }
-  const agent = gateway.store.agent(agentName);
-  if (!agent || agent.grants.some((grant) => grant.approve)) return undefined;
   return { id: body.id, params: { name, ...(args === undefined ? {} : { arguments: args }) } };
+}
+
+/** Whether the lane answers `agentName`'s plain calls: not when a grant of its may ask. */
+export function laneTakes(gateway: Gateway, agentName: string): boolean {
+  const agent = gateway.store.agent(agentName);
+  return !!agent && !agent.grants.some((grant) => grant.approve);
 }
 
 /** The envelope every client sends, and nothing the SDK would have to read or refuse. */

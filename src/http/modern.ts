@@ -21,7 +21,7 @@ import { CallRejected } from '../gateway/rejection.js';
 import { isToolCallRequest } from '../lane.js';
 import { createHubgateServer } from '../server.js';
 import type { Caller } from './identify.js';
-import { answerModernCall, plainModernCall } from './modern-lane.js';
+import { answerModernCall, laneTakes, plainModernCall } from './modern-lane.js';
 import { sendError, sendJson } from './responses.js';
 
 export interface ModernHttp {
@@ -107,6 +107,8 @@ export function createModernHttp(deps: {
     async claims(request, body) {
       if (request.method !== 'POST' || body === undefined) return false;
       if (plainLegacyCall(request.headers['mcp-protocol-version'], body)) return false;
+      // The lane's calls are of the era by their shape: no need for the SDK's rule.
+      if (deps.lane !== false && plainModernCall(request, body)) return true;
       // The SDK's own rule (what isLegacyRequest applies), on the parsed body and the three
       // standard headers as they are: no Request or Headers object is built for every POST.
       const header = (name: string) => {
@@ -126,11 +128,10 @@ export function createModernHttp(deps: {
       return outcome.kind !== 'legacy';
     },
     async serve(request, response, body, caller) {
-      const plain =
-        deps.lane === false
-          ? undefined
-          : plainModernCall(request, body, deps.gateway, caller.agent);
-      if (plain) return answerModernCall(plain, response, caller, deps);
+      const plain = deps.lane === false ? undefined : plainModernCall(request, body);
+      if (plain && laneTakes(deps.gateway, caller.agent)) {
+        return answerModernCall(plain, response, caller, deps);
+      }
       const method = (body as { method?: unknown }).method;
       if (
         typeof method === 'string' &&
