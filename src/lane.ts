@@ -136,7 +136,6 @@ export function laneOnWire(wire: StdioWire, server: Server, callTool: ToolCaller
 }
 
 /** The error member of an answer, as the SDK's server writes it for a handler that threw. */
-/** A thrown error as the JSON-RPC error the SDK's server answers with. */
 export function jsonRpcErrorOf(error: unknown): {
   code: number;
   message: string;
