@@ -58,6 +58,8 @@ export interface HubConnectionOptions {
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** More than undici's coarse timers may be off by (their resolution is one second). */
+const UNDICI_TIMER_SLACK_MS = 1_000;
 
 export class HubConnection {
   readonly origin: string;
@@ -142,8 +144,11 @@ export class HubConnection {
         headers,
         body,
         signal,
-        headersTimeout: budgetMs,
-        bodyTimeout: budgetMs,
+        // The timer above ends the request at its budget. undici's own timeouts only back it up:
+        // above a second they run on a coarse clock that may fire up to half a second early,
+        // which failed calls before their budget was spent.
+        headersTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
+        bodyTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
       });
       const text = method === 'HEAD' ? '' : await this.readCapped(response, method, request.path);
       if (method === 'HEAD') await response.body.dump();
