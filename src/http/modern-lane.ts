@@ -74,7 +74,11 @@ export function plainModernCall(
   return { id: body.id, params: { name, ...(args === undefined ? {} : { arguments: args }) } };
 }
 
-/** Whether the lane answers `agentName`'s plain calls: not when a grant of its may ask. */
+/**
+ * Whether the lane answers `agentName`'s plain calls: not when a grant of its may ask. A reload
+ * that adds such a grant while a call runs gets that call refused as one no one could be asked
+ * about (the Gateway is given no approver), never asked where the JSON answer leaves no way back.
+ */
 export function laneTakes(gateway: Gateway, agentName: string): boolean {
   const agent = gateway.store.agent(agentName);
   return !!agent && !agent.grants.some((grant) => grant.approve);
