@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isToolCallRequest } from '../lane.js';
+import { sendJson } from './responses.js';
 import type { Session } from './sessions.js';
 
 /**
@@ -31,13 +32,7 @@ export async function answerInLane(
   }
   session.lastActivity = Date.now();
   const { answer } = await lane.calls.answer(lane.callTool, body);
-  const text = JSON.stringify(answer);
-  response.writeHead(200, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'mcp-session-id': session.id,
-  });
-  response.end(text);
+  sendJson(response, 200, answer, { 'mcp-session-id': session.id });
   return true;
 }
 

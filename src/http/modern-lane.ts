@@ -19,6 +19,7 @@ import { isPlainObject, isToolCallRequest, jsonRpcErrorOf } from '../lane.js';
 import { SERVER_INFO } from '../server-identity.js';
 import { findTool } from '../tools/index.js';
 import type { Caller } from './identify.js';
+import { sendJson } from './responses.js';
 
 /** The one revision the lane speaks; a later one is the SDK's to accept or refuse. */
 const REVISION = '2026-07-28';
@@ -148,10 +149,5 @@ export async function answerModernCall(
     response.off('close', cancel);
     callEnded();
   }
-  const text = JSON.stringify(answer);
-  response.writeHead(200, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
+  sendJson(response, 200, answer);
 }
