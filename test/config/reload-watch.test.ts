@@ -48,7 +48,7 @@ afterEach(() => {
   cleanup = [];
 });
 
-/** A reloader on `file` (written with `resource` unless it exists), and what it logged. */
+/** A reloader on `file`, which must hold a valid config, and what it logged. */
 function watching(file: string) {
   const logged: { level: string; msg: string }[] = [];
   const log =
@@ -70,13 +70,18 @@ function folder(): string {
   return dir;
 }
 
+/** `dir`'s hubgate.yaml, written with a first policy (repo:a/*). */
+function configIn(dir: string): { dir: string; file: string } {
+  const file = join(dir, 'hubgate.yaml');
+  writeFileSync(file, policy('repo:a/*'));
+  return { dir, file };
+}
+
 const poll = { timeout: 4_000, interval: 25 };
 
 describe('the config watcher', () => {
   it('reloads a file written in place, and again on the next write', async () => {
-    const dir = folder();
-    const file = join(dir, 'hubgate.yaml');
-    writeFileSync(file, policy('repo:a/*'));
+    const { file } = configIn(folder());
     const { store } = watching(file);
     writeFileSync(file, policy('repo:b/*'));
     await expect.poll(() => grantOf(store), poll).toBe('repo:b/*');
@@ -85,9 +90,7 @@ describe('the config watcher', () => {
   });
 
   it('follows a file saved by renaming over it, each time', async () => {
-    const dir = folder();
-    const file = join(dir, 'hubgate.yaml');
-    writeFileSync(file, policy('repo:a/*'));
+    const { dir, file } = configIn(folder());
     const { store } = watching(file);
     for (const next of ['repo:b/*', 'repo:c/*', 'repo:d/*']) {
       writeFileSync(join(dir, '.hubgate.yaml.swp'), policy(next));
@@ -121,9 +124,7 @@ describe('the config watcher', () => {
   });
 
   it('keeps the policy while the file is gone, and reads it once it is back', async () => {
-    const dir = folder();
-    const file = join(dir, 'hubgate.yaml');
-    writeFileSync(file, policy('repo:a/*'));
+    const { file } = configIn(folder());
     const { store, logged } = watching(file);
     unlinkSync(file);
     await expect.poll(() => logged.some((entry) => entry.level === 'error'), poll).toBe(true);
@@ -136,9 +137,7 @@ describe('the config watcher', () => {
   });
 
   it('is not woken by writes to other files in its folder', async () => {
-    const dir = folder();
-    const file = join(dir, 'hubgate.yaml');
-    writeFileSync(file, policy('repo:a/*'));
+    const { dir, file } = configIn(folder());
     const { store, reloads } = watching(file);
     wakes.count = 0;
     for (let i = 0; i < 20; i += 1) {
