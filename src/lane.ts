@@ -11,6 +11,7 @@
  * notifications/cancelled for a call in the lane ends that call, as the SDK's would.
  */
 import type { JSONRPCMessage, Server } from '@modelcontextprotocol/server';
+import { type Cancellation, CancelSource } from './cancellation.js';
 import { CallRejected } from './gateway/rejection.js';
 import type { ToolCaller } from './server.js';
 import type { StdioWire } from './stdio/wire.js';
@@ -46,7 +47,7 @@ export function isToolCallRequest(message: unknown): message is ToolCallRequest 
 async function answerToolCall(
   callTool: ToolCaller,
   request: ToolCallRequest,
-  signal: () => AbortSignal,
+  signal: Cancellation,
 ): Promise<JSONRPCMessage> {
   try {
     const result = await callTool(request.params, signal);
@@ -56,32 +57,16 @@ async function answerToolCall(
   }
 }
 
-/** A call's AbortController, made when the call first looks at its signal or is cancelled. */
-class CallAbort {
-  private controller: AbortController | undefined;
-  readonly signal = () => {
-    this.controller ??= new AbortController();
-    return this.controller.signal;
-  };
-  abort(reason?: string): void {
-    this.controller ??= new AbortController();
-    this.controller.abort(reason);
-  }
-  get aborted(): boolean {
-    return this.controller?.signal.aborted ?? false;
-  }
-}
-
 /** Calls in the lane that are running, by request id: what a cancellation can end. */
 export class LaneCalls {
-  private readonly running = new Map<string | number, CallAbort>();
+  private readonly running = new Map<string | number, CancelSource>();
 
   /** Runs `request` as a call that `cancel` and `abortAll` can end. */
   async answer(callTool: ToolCaller, request: ToolCallRequest) {
-    const call = new CallAbort();
+    const call = new CancelSource();
     this.running.set(request.id, call);
     try {
-      const answer = await answerToolCall(callTool, request, call.signal);
+      const answer = await answerToolCall(callTool, request, call);
       return { answer, cancelled: call.aborted };
     } finally {
       if (this.running.get(request.id) === call) this.running.delete(request.id);
@@ -94,15 +79,15 @@ export class LaneCalls {
     for (const each of Array.isArray(message) ? message : [message]) {
       const { method, params } = (each ?? {}) as { method?: unknown; params?: unknown };
       if (method !== 'notifications/cancelled') continue;
-      const { requestId, reason } = (params ?? {}) as { requestId?: unknown; reason?: unknown };
+      const { requestId } = (params ?? {}) as { requestId?: unknown };
       if (typeof requestId !== 'string' && typeof requestId !== 'number') continue;
-      this.running.get(requestId)?.abort(typeof reason === 'string' ? reason : undefined);
+      this.running.get(requestId)?.cancel();
     }
   }
 
   /** Ends them all: the session is over. */
   abortAll(): void {
-    for (const call of this.running.values()) call.abort();
+    for (const call of this.running.values()) call.cancel();
   }
 }
 

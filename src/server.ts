@@ -13,6 +13,7 @@ import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/
 import type { RoundTripMaterial } from './approval/round-trip.js';
 import type { Approver } from './approval/types.js';
 import type { Principal, Transport } from './audit/record.js';
+import type { Cancellation } from './cancellation.js';
 import { elicitingApprover, formValidator } from './elicit.js';
 import type { CallContext } from './gateway/call.js';
 import type { Gateway } from './gateway/gateway.js';
@@ -33,14 +34,9 @@ export interface SessionOptions {
 /**
  * A 2025-era tools/call as a session's server runs it, for a caller that answers the request
  * without the SDK (http/call-lane.ts): its result, or a CallRejected to answer as an error.
+ * `signal` is the SDK's AbortSignal for the request, or the lane's own CancelSource.
  */
-/**
- * A call's cancellation: its signal, or a function that makes it when first needed (most calls
- * never look at theirs, and a cached call takes less time than making one).
- */
-export type CallSignal = AbortSignal | (() => AbortSignal);
-
-export type ToolCaller = (params: unknown, signal: CallSignal) => Promise<CallToolResult>;
+export type ToolCaller = (params: unknown, signal: Cancellation) => Promise<CallToolResult>;
 
 export function createHubgateServer(gateway: Gateway, options: SessionOptions): Server {
   return createHubgateSession(gateway, options).server;
@@ -100,23 +96,12 @@ export function createHubgateSession(gateway: Gateway, options: SessionOptions):
   const runToolCall = async (
     params: unknown,
     approve: Approver | undefined,
-    signal: CallSignal,
+    signal: Cancellation,
   ) => {
     const { name, arguments: args } = (params ?? {}) as { name?: unknown; arguments?: unknown };
     const callEnded = options.onCallStart?.();
     try {
-      const asked = approve ? { approve } : {};
-      // A getter in the literal, not defineProperty after: the object keeps a shape V8 handles fast.
-      const callContext: CallContext =
-        typeof signal === 'function'
-          ? {
-              ...context,
-              ...asked,
-              get signal() {
-                return signal();
-              },
-            }
-          : { ...context, ...asked, signal };
+      const callContext: CallContext = { ...context, ...(approve ? { approve } : {}), signal };
       const result = await gateway.call(agentName, name, args, callContext);
       // The SDK passes an input_required result through to a 2026-07-28 client as it is.
       return (result.ask ?? result) as CallToolResult;

@@ -3,7 +3,8 @@
  * src/ or one of its top-level files. The layers, lowest first:
  *
  *   secrets, version,    what everything may use
- *   log-levels
+ *   log-levels,
+ *   cancellation
  *   policy, hub          the decision and the Docker Hub client: they know nothing of the rest
  *                        (hub uses the secrets rule to scrub what upstream echoes)
  *   audit, config        records and sinks; the config file and its store (policy types below)
@@ -29,24 +30,36 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 /** Each part, and the parts it may import besides itself. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   secrets: [],
+  cancellation: [],
   version: [],
   'log-levels': [],
   policy: [],
-  hub: ['secrets'],
+  hub: ['cancellation', 'secrets'],
   log: ['log-levels', 'secrets'],
   audit: ['policy', 'secrets'],
   config: ['policy'],
   oauth: ['config'],
-  tools: ['hub', 'policy', 'secrets'],
+  tools: ['cancellation', 'hub', 'policy', 'secrets'],
   approval: ['audit', 'config'],
-  gateway: ['approval', 'audit', 'config', 'hub', 'policy', 'secrets', 'tools', 'version'],
+  gateway: [
+    'approval',
+    'audit',
+    'cancellation',
+    'config',
+    'hub',
+    'policy',
+    'secrets',
+    'tools',
+    'version',
+  ],
   elicit: ['approval'],
   'server-identity': ['version'],
-  server: ['approval', 'audit', 'elicit', 'gateway', 'server-identity', 'version'],
-  lane: ['gateway', 'server', 'stdio'],
+  server: ['approval', 'audit', 'cancellation', 'elicit', 'gateway', 'server-identity', 'version'],
+  lane: ['cancellation', 'gateway', 'server', 'stdio'],
   http: [
     'approval',
     'audit',
+    'cancellation',
     'config',
     'gateway',
     'lane',

@@ -20,6 +20,7 @@ import {
   type Transport,
 } from '../audit/record.js';
 import type { AuditSink } from '../audit/sinks.js';
+import { abortSignalOf, type Cancellation } from '../cancellation.js';
 import type { ConfigStore } from '../config/store.js';
 import type { AgentConfig } from '../config/types.js';
 import type { HubClient } from '../hub/client.js';
@@ -43,7 +44,7 @@ export interface CallContext {
   principal?: Principal;
   /** Asks the client's user to approve a call; none: no one can be asked in this session. */
   approve?: Approver;
-  signal?: AbortSignal;
+  signal?: Cancellation;
 }
 
 /** A tool's answer: one text, JSON or as the shaper gave it; isError when refused or failed. */
@@ -192,7 +193,7 @@ export async function runCall(
             arguments: args,
             grants,
             digest: callDigest(entry.name, args),
-            ...(context.signal ? { signal: context.signal } : {}),
+            ...(context.signal ? { signal: abortSignalOf(context.signal) } : {}),
           })
         : { decision: 'unavailable', via: 'none', at: new Date().toISOString() };
       const { ask, ...approval } = answer;

@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonContentType } from '@modelcontextprotocol/server';
+import { CancelSource } from '../cancellation.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { isPlainObject, isToolCallRequest, jsonRpcErrorOf } from '../lane.js';
 import { SERVER_INFO } from '../server-identity.js';
@@ -117,16 +118,9 @@ export async function answerModernCall(
   deps: { gateway: Gateway; onCallStart: () => () => void },
 ): Promise<void> {
   const callEnded = deps.onCallStart();
-  let controller: AbortController | undefined;
-  const signal = () => {
-    controller ??= new AbortController();
-    return controller.signal;
-  };
+  const signal = new CancelSource();
   // Before the answer is written, a close is the client gone.
-  const cancel = () => {
-    signal();
-    controller?.abort();
-  };
+  const cancel = () => signal.cancel();
   response.once('close', cancel);
   let answer: unknown;
   try {
@@ -134,9 +128,7 @@ export async function answerModernCall(
       transport: 'http',
       session: null,
       ...(caller.principal ? { principal: caller.principal } : {}),
-      get signal() {
-        return signal();
-      },
+      signal,
     });
     answer = {
       result: { ...result, resultType: 'complete', _meta: { [SERVER_INFO_KEY]: SERVER_INFO } },

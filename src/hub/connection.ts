@@ -1,23 +1,24 @@
 /**
  * The HTTP exchange with Docker Hub: one undici Agent (a keep-alive pool per origin) shared by
- * every caller, a time budget per request, the caller's AbortSignal passed through, and the
- * answer read and parsed. It knows nothing of credentials or of what the answer means.
+ * every caller, a time budget per request, the caller's cancellation honoured, and the answer
+ * read (exchange.ts) and parsed. It knows nothing of credentials or of what the answer means.
  *
  * undici is loaded on the first request (or when `warm()` asks for it), not at start-up: it is
  * the largest module hubgate has, and a stdio session answers initialize and tools/list without it.
  */
 import type { Dispatcher, Agent as UndiciAgent } from 'undici';
+import type { Cancellation } from '../cancellation.js';
 
 type AgentClass = typeof UndiciAgent;
 
 import {
   HubCancelledError,
-  HubError,
   HubNetworkError,
   HubResponseTooLargeError,
   HubTimeoutError,
   HubUnreadableAnswerError,
 } from './errors.js';
+import { CutShort, exchange, type RawAnswer } from './exchange.js';
 import { buildQuery } from './path.js';
 
 export type HubMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -28,7 +29,7 @@ export interface HubRequest {
   path: string;
   query?: Record<string, unknown>;
   body?: unknown;
-  signal?: AbortSignal;
+  signal?: Cancellation;
   /** The Accept header; JSON unless the endpoint answers something else. */
   accept?: string;
   /** The body's Content-Type: JSON unless the endpoint takes another JSON type (SCIM's). */
@@ -110,20 +111,6 @@ export class HubConnection {
     budgetMs = this.options.timeoutMs,
   ): Promise<HubResponse> {
     const { method } = request;
-    const path = `${this.basePath}${request.path}${buildQuery(request.query)}`;
-    // One controller ends the request when the budget runs out or the caller cancels: cheaper,
-    // on every request, than AbortSignal.timeout() combined with the caller's by AbortSignal.any().
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
-    }, budgetMs);
-    timer.unref();
-    const cancel = () => controller.abort(request.signal?.reason);
-    if (request.signal?.aborted) cancel();
-    else request.signal?.addEventListener('abort', cancel, { once: true });
-    const { signal } = controller;
     const headers: Record<string, string> = {
       accept: request.accept ?? 'application/json',
       'user-agent': this.options.userAgent,
@@ -134,69 +121,47 @@ export class HubConnection {
       body = JSON.stringify(request.body);
       headers['content-type'] = request.contentType ?? 'application/json';
     }
-
+    const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    let answer: RawAnswer;
     try {
+      if (request.signal?.aborted) throw new CutShort({ kind: 'cancelled' });
       const dispatcher = this.dispatcher ?? (await this.pool());
-      const response = await dispatcher.request({
-        origin: this.origin,
-        path,
-        method,
-        headers,
-        body,
-        signal,
-        // The timer above ends the request at its budget. undici's own timeouts only back it up:
-        // above a second they run on a coarse clock that may fire up to half a second early,
-        // which failed calls before their budget was spent.
-        headersTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
-        bodyTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
-      });
-      const text = method === 'HEAD' ? '' : await this.readCapped(response, method, request.path);
-      if (method === 'HEAD') await response.body.dump();
-      this.options.observe?.(response.statusCode);
-      const responseHeaders = flattenHeaders(response.headers);
-      const parsed = parseBody(text, responseHeaders['content-type']);
-      // A success must be readable: a cut or garbled answer is not an empty result.
-      if (parsed.unreadable && response.statusCode >= 200 && response.statusCode < 300) {
-        throw new HubUnreadableAnswerError(method, request.path, response.statusCode);
-      }
-      return { status: response.statusCode, headers: responseHeaders, body: parsed.value };
+      answer = await exchange(
+        dispatcher,
+        {
+          origin: this.origin,
+          path: `${this.basePath}${request.path}${buildQuery(request.query)}`,
+          method,
+          headers,
+          body,
+          // The exchange's own timer ends the request at its budget. undici's timeouts only back
+          // it up: above a second they run on a coarse clock that may fire up to half a second
+          // early, which failed calls before their budget was spent.
+          headersTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
+          bodyTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
+        },
+        { budgetMs, maxBytes, signal: request.signal },
+      );
     } catch (error) {
-      if (error instanceof HubError) throw error;
+      if (error instanceof CutShort && error.cut.kind === 'too-large') {
+        this.options.observe?.(error.cut.status);
+        throw new HubResponseTooLargeError(method, request.path, maxBytes);
+      }
       this.options.observe?.('error');
       if (request.signal?.aborted) throw new HubCancelledError(method, request.path);
-      if (timedOut || isTimeout(error)) {
+      if ((error instanceof CutShort && error.cut.kind === 'timeout') || isTimeout(error)) {
         throw new HubTimeoutError(method, request.path, budgetMs);
       }
       throw new HubNetworkError(method, request.path, describeCause(error));
-    } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', cancel);
     }
-  }
-
-  /** The body as text, refused (and the socket released) as soon as it passes the cap. */
-  private async readCapped(
-    response: Dispatcher.ResponseData,
-    method: string,
-    path: string,
-  ): Promise<string> {
-    const cap = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const tooLarge = () => {
-      // Destroying the body errors the stream; nothing else listens, so say it is expected.
-      response.body.on('error', () => {});
-      response.body.destroy();
-      this.options.observe?.(response.statusCode);
-      return new HubResponseTooLargeError(method, path, cap);
-    };
-    if (Number(response.headers['content-length']) > cap) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > cap) throw tooLarge();
-      chunks.push(chunk as Buffer);
+    this.options.observe?.(answer.status);
+    const responseHeaders = flattenHeaders(answer.headers);
+    const parsed = parseBody(answer.text, responseHeaders['content-type']);
+    // A success must be readable: a cut or garbled answer is not an empty result.
+    if (parsed.unreadable && answer.status >= 200 && answer.status < 300) {
+      throw new HubUnreadableAnswerError(method, request.path, answer.status);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return { status: answer.status, headers: responseHeaders, body: parsed.value };
   }
 
   /**

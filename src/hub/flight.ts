@@ -3,11 +3,12 @@
  * cancellation: one caller giving up does not fail the others, and the shared request is aborted
  * only when every caller has given up.
  */
+import { type Cancellation, CancelSource } from '../cancellation.js';
 import type { HubCancelledError } from './errors.js';
 
 interface Flight<T> {
   promise: Promise<T>;
-  controller: AbortController;
+  cancel: CancelSource;
   waiting: number;
 }
 
@@ -17,15 +18,15 @@ export class SingleFlight<T> {
   /** Joins the flight for `key`, or starts it with `run`, which gets the shared signal. */
   run(
     key: string,
-    signal: AbortSignal | undefined,
-    run: (signal: AbortSignal) => Promise<T>,
+    signal: Cancellation | undefined,
+    run: (signal: Cancellation) => Promise<T>,
     cancelled: () => HubCancelledError,
   ): Promise<T> {
     let flight = this.flights.get(key);
     if (!flight) {
-      const controller = new AbortController();
-      const promise = run(controller.signal).finally(() => this.flights.delete(key));
-      flight = { promise, controller, waiting: 0 };
+      const cancel = new CancelSource();
+      const promise = run(cancel).finally(() => this.flights.delete(key));
+      flight = { promise, cancel, waiting: 0 };
       this.flights.set(key, flight);
     }
     const joined = flight;
@@ -37,7 +38,7 @@ export class SingleFlight<T> {
       };
       const onAbort = () => {
         leave();
-        if (joined.waiting === 0) joined.controller.abort();
+        if (joined.waiting === 0) joined.cancel.cancel();
         reject(cancelled());
       };
       if (signal?.aborted) return onAbort();

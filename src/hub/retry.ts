@@ -4,6 +4,7 @@
  * have reached the Hub. A 429 means the Hub refused the request without acting, so any method may
  * wait and try again, when the wait fits the call's budget.
  */
+import type { Cancellation } from '../cancellation.js';
 import { HubCancelledError } from './errors.js';
 
 export const DEFAULT_ATTEMPTS = 3;
@@ -24,7 +25,7 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 }
 
 /** Waits, or rejects with HubCancelledError as soon as the caller cancels. */
-export function sleep(ms: number, signal: AbortSignal | undefined, method: string, path: string) {
+export function sleep(ms: number, signal: Cancellation | undefined, method: string, path: string) {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(new HubCancelledError(method, path));
     const timer = setTimeout(() => {

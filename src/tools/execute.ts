@@ -3,6 +3,7 @@
  * need, then the request the entry describes (one, or every page of a list when all_pages asks).
  * Only validated arguments reach here, and only through the entry's path, query and body lists.
  */
+import type { Cancellation } from '../cancellation.js';
 import type { HubClient } from '../hub/client.js';
 import type { HubRequest, HubResponse } from '../hub/connection.js';
 import { buildPath } from '../hub/path.js';
@@ -26,7 +27,7 @@ export async function sendCall(
   agent: AgentPolicy,
   entry: ToolEntry,
   args: Args,
-  signal: AbortSignal | undefined,
+  signal: Cancellation | undefined,
 ): Promise<HubOutcome> {
   const request = await buildRequest(hub, entry, args, signal);
   const cache = !entry.fresh;
@@ -76,7 +77,7 @@ export async function targetConfirmed(
   hub: HubClient,
   entry: ToolEntry,
   args: Args,
-  signal: AbortSignal | undefined,
+  signal: Cancellation | undefined,
 ): Promise<boolean> {
   if (!entry.confirm) return true;
   const request: HubRequest = { method: 'GET', path: buildPath(entry.confirm.path, args) };
@@ -90,7 +91,7 @@ async function buildRequest(
   hub: HubClient,
   entry: ToolEntry,
   args: Args,
-  signal: AbortSignal | undefined,
+  signal: Cancellation | undefined,
 ): Promise<HubRequest> {
   const pathParams: Args = { ...args };
   for (const name of entry.identityParams ?? []) {
@@ -118,7 +119,7 @@ async function bodyOf(
   hub: HubClient,
   entry: ToolEntry,
   args: Args,
-  signal: AbortSignal | undefined,
+  signal: Cancellation | undefined,
 ): Promise<Record<string, unknown>> {
   const body = pickDefined(args, entry.body ?? []);
   const missing = entry.completeFrom?.fields.filter((field) => body[field] === undefined) ?? [];
