@@ -84,20 +84,43 @@ export function isSecretField(name: string): boolean {
 }
 
 /**
- * A copy of a value with whatever a secret field holds replaced, at any depth: a non-empty
- * string, or a non-empty list or object (`credentials: {…}`, `api_keys: […]`). For what the Hub
- * answers: lists and gets of tokens answer `token: ""` today, and a result must not leak one if
- * that changes. Empty values, numbers and booleans keep their shape.
+ * The value with whatever a secret field holds replaced, at any depth: a non-empty string, or a
+ * non-empty list or object (`credentials: {…}`, `api_keys: […]`). For what the Hub answers: lists
+ * and gets of tokens answer `token: ""` today, and a result must not leak one if that changes.
+ * Empty values, numbers and booleans keep their shape. What holds nothing to replace is returned
+ * as it is, not copied (nearly every result): only the objects and lists on the way to a
+ * replaced field are new.
  */
 export function withoutSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSecrets);
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [
-      key,
-      isSecretField(key) && holdsSomething(item) ? REDACTED : withoutSecrets(item),
-    ]),
-  );
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const clean = withoutSecrets(value[i]);
+      if (clean !== value[i]) {
+        copy ??= [...value];
+        copy[i] = clean;
+      }
+    }
+    return copy ?? value;
+  }
+  const object = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(object)) {
+    const item = object[key];
+    const clean = isSecretField(key) && holdsSomething(item) ? REDACTED : withoutSecrets(item);
+    if (clean !== item) {
+      copy ??= { ...object };
+      // Defined, not assigned: a field named __proto__ (JSON.parse makes one) stays a field.
+      Object.defineProperty(copy, key, {
+        value: clean,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  return copy ?? value;
 }
 
 function holdsSomething(value: unknown): boolean {

@@ -102,6 +102,27 @@ describe('secret fields', () => {
     });
   });
 
+  it('a result copies only the way to what it hides, and never changes the Hub answer', () => {
+    const clean = { name: 'a', images: [{ os: 'linux' }] };
+    expect(withoutSecrets(clean)).toBe(clean);
+
+    const answer = { kept: { name: 'b' }, list: [{ id: 1 }, { id: 2, token: 'canary-3' }] };
+    const before = JSON.stringify(answer);
+    const result = withoutSecrets(answer) as typeof answer;
+    expect(JSON.stringify(answer)).toBe(before);
+    expect(result).not.toBe(answer);
+    expect(result.kept).toBe(answer.kept);
+    expect(result.list[0]).toBe(answer.list[0]);
+    expect(result.list[1]).toEqual({ id: 2, token: '[redacted]' });
+  });
+
+  it('a result keeps a field named __proto__ as a field, its secrets hidden', () => {
+    const answer = JSON.parse('{"__proto__": {"token": "canary-4"}, "name": "c"}');
+    const result = withoutSecrets(answer) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(JSON.stringify(result)).toBe('{"__proto__":{"token":"[redacted]"},"name":"c"}');
+  });
+
   it('the log keeps errors whole for its serializer, and censors headers whole', () => {
     const line = logged({ err: new Error('boom'), headers: { cookie: 'canary-2' } });
     expect(line.err).toMatchObject({ message: 'boom', type: 'Error' });
