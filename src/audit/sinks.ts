@@ -81,11 +81,16 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
   /** Writes whole lines, or none of them: a failure takes back what part of them was written. */
   const write = (lines: string) => {
     if (!open) throw new AuditWriteError('the audit file is closed');
-    const bytes = Buffer.from(lines);
     let written = 0;
     try {
-      // A nearly full disk takes part of a record and refuses the rest.
-      while (written < bytes.length) written += writeSync(fd, bytes, written);
+      // The string as it is: no Buffer made for every write, but for the rare one cut short.
+      written = writeSync(fd, lines);
+      const length = Buffer.byteLength(lines);
+      if (written < length) {
+        // A nearly full disk takes part of a record and refuses the rest.
+        const bytes = Buffer.from(lines);
+        while (written < length) written += writeSync(fd, bytes, written);
+      }
       healthy = true;
     } catch (error) {
       healthy = false;
@@ -101,8 +106,9 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
 
   // Records committed in this turn of the event loop, written together once I/O callbacks have
   // run (setImmediate): a write costs far more than its bytes, and calls in flight together
-  // share it. Each call still waits for its own record before it goes on.
-  let batch: { lines: string; settle: ((error?: Error) => void)[] } | undefined;
+  // share it. Each call still waits for its own record before it goes on: they all wait on the
+  // batch's one promise, settled once its write is made or has failed.
+  let batch: { lines: string; written: Promise<void>; settle: (error?: Error) => void } | undefined;
   const flush = () => {
     const current = batch;
     batch = undefined;
@@ -113,18 +119,21 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
     } catch (error) {
       failure = error as Error;
     }
-    for (const settle of current.settle) settle(failure);
+    current.settle(failure);
   };
-  const commit = (record: AuditRecord) =>
-    new Promise<void>((resolve, reject) => {
-      if (!open) throw new AuditWriteError('the audit file is closed');
-      if (!batch) {
-        batch = { lines: '', settle: [] };
-        setImmediate(flush);
-      }
-      batch.lines += line(record);
-      batch.settle.push((error) => (error ? reject(error) : resolve()));
-    });
+  const commit = (record: AuditRecord): Promise<void> => {
+    if (!open) return Promise.reject(new AuditWriteError('the audit file is closed'));
+    if (!batch) {
+      let settle: (error?: Error) => void = () => {};
+      const written = new Promise<void>((resolve, reject) => {
+        settle = (error) => (error ? reject(error) : resolve());
+      });
+      batch = { lines: '', written, settle };
+      setImmediate(flush);
+    }
+    batch.lines += line(record);
+    return batch.written;
+  };
   const record = (record: AuditRecord) => {
     // After what was committed before it, so the file keeps the order records were made in.
     flush();
@@ -133,7 +142,12 @@ export function fileAuditSink(path: string, logger: Logger): AuditSink {
   return {
     record,
     commit,
-    reserve: (made) => commit({ ...made, outcome: 'pending', hub_status: null }),
+    reserve: (made) =>
+      commit(
+        made.outcome === 'pending' && made.hub_status === null
+          ? made
+          : { ...made, outcome: 'pending', hub_status: null },
+      ),
     healthy: () => healthy,
     close() {
       flush();

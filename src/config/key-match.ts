@@ -29,8 +29,12 @@ export function ownerOfBearer<T>(
   stored: readonly StoredKey<T>[],
 ): T | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) return undefined;
-  const presented = keyHash(match[1] as string);
+  return match ? ownerOfKey(match[1] as string, stored) : undefined;
+}
+
+/** The owner of the stored key that `key` is, or undefined. */
+export function ownerOfKey<T>(key: string, stored: readonly StoredKey<T>[]): T | undefined {
+  const presented = keyHash(key);
   let found: T | undefined;
   for (const { owner, digest } of stored) {
     // No early exit: every stored key is compared whatever matched before.

@@ -15,7 +15,7 @@ import {
   type TokenVerifier,
   type VerifierOptions,
 } from '../oauth/verifier.js';
-import { agentForAuthorization } from './keys.js';
+import { agentForKey } from './keys.js';
 
 /** The one acting: an agent, and whose token it was when it signed in with OAuth. */
 export interface Caller {
@@ -102,7 +102,7 @@ export function createIdentifier(options: {
       }
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
       if (oauth && bearer && looksLikeJwt(bearer)) return byToken(oauth, bearer);
-      const agent = agentForAuthorization(config, header);
+      const agent = bearer === undefined ? undefined : agentForKey(config, bearer);
       if (agent) return { ok: true, caller: { agent } };
       return unauthorized(oauth, unauthorizedMessage(oauth));
     },

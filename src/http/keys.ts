@@ -4,17 +4,14 @@
  * matched leaks through timing.
  */
 
-import { keyHash, ownerOfBearer, type StoredKey, storedKeys } from '../config/key-match.js';
+import { keyHash, ownerOfKey, type StoredKey, storedKeys } from '../config/key-match.js';
 import type { Config } from '../config/types.js';
 
 /** Each config's agent keys, decoded once: a config is replaced whole on reload, never changed. */
 const agentKeys = new WeakMap<Config, StoredKey<string>[]>();
 
-/** The agent whose key is in `Authorization: Bearer <key>`, or undefined. */
-export function agentForAuthorization(
-  config: Config,
-  header: string | undefined,
-): string | undefined {
+/** The agent whose key `key` is (what `Authorization: Bearer <key>` presents), or undefined. */
+export function agentForKey(config: Config, key: string): string | undefined {
   let stored = agentKeys.get(config);
   if (!stored) {
     stored = storedKeys(
@@ -24,7 +21,7 @@ export function agentForAuthorization(
     );
     agentKeys.set(config, stored);
   }
-  return ownerOfBearer(header, stored);
+  return ownerOfKey(key, stored);
 }
 
 export function anyAgentHasKeys(config: Config): boolean {

@@ -26,7 +26,7 @@ import { sendError, sendJson } from './responses.js';
 
 export interface ModernHttp {
   /** True for a POST whose body claims the 2026-07-28 era (or a later one). */
-  claims(request: IncomingMessage, body: unknown): Promise<boolean>;
+  claims(request: IncomingMessage, body: unknown): boolean;
   /** Serves the request for `caller`; the body is already read. */
   serve(
     request: IncomingMessage,
@@ -104,7 +104,7 @@ export function createModernHttp(deps: {
   });
 
   return {
-    async claims(request, body) {
+    claims(request, body) {
       if (request.method !== 'POST' || body === undefined) return false;
       if (plainLegacyCall(request.headers['mcp-protocol-version'], body)) return false;
       // The lane's calls are of the era by their shape: no need for the SDK's rule.

@@ -81,7 +81,7 @@ export function createMcpTransports(
       if (!read) return;
       body = read.value;
       // The 2026-07-28 era: served on its own, no session.
-      if (modern && (await modern.claims(request, body))) {
+      if (modern?.claims(request, body)) {
         boundUnread(response, limits, () => {});
         return modern.serve(request, response, body, caller);
       }

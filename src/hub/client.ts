@@ -237,7 +237,10 @@ export class HubClient {
       if (ms <= 0) throw new HubTimeoutError(request.method, request.path, budgetMs);
       return ms;
     };
-    let bearer = this.staticBearer ?? (await this.token(request, left));
+    // A cached token is taken as it is: no await, no turn of the microtask queue.
+    let bearer =
+      this.staticBearer ??
+      (this.tokens ? (this.tokens.current() ?? (await this.token(request, left))) : undefined);
     let response = await this.connection.send(request, bearer, left());
     if (response.status === 401 && this.tokens && bearer) {
       // The token may have been revoked or expired early. A 401 means the Hub did not act on the

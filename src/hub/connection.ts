@@ -204,12 +204,14 @@ export function parseHubUrl(value: string): URL {
   return url;
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>) {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+/** One value a header: a repeated header's values joined, as HTTP allows for most headers. */
+function flattenHeaders(headers: Record<string, string | string[]>): Record<string, string> {
+  // In place: the record is this answer's own, made by undici for it. A repeated header is rare.
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (Array.isArray(value)) headers[name] = value.join(', ');
   }
-  return flat;
+  return headers as Record<string, string>;
 }
 
 /**

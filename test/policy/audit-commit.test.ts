@@ -18,12 +18,19 @@ const watched = { inode: -1, writes: 0, room: Number.POSITIVE_INFINITY };
 
 vi.mock('node:fs', async (original) => {
   const real = await original<typeof import('node:fs')>();
-  const writeSync = ((fd: number, buffer: Uint8Array, at?: number | null, ...rest: unknown[]) => {
-    const offset = at ?? 0;
+  const writeSync = ((
+    fd: number,
+    data: Uint8Array | string,
+    at?: number | null,
+    ...rest: unknown[]
+  ) => {
     if (watched.inode === -1 || real.fstatSync(fd).ino !== watched.inode) {
-      return (real.writeSync as (...args: unknown[]) => number)(fd, buffer, offset, ...rest);
+      return (real.writeSync as (...args: unknown[]) => number)(fd, data, at, ...rest);
     }
     watched.writes += 1;
+    // A string is written whole from its start (the sink's first try); bytes from `at`.
+    const buffer = typeof data === 'string' ? Buffer.from(data) : data;
+    const offset = typeof data === 'string' ? 0 : (at ?? 0);
     const wanted = buffer.length - offset;
     if (watched.room <= 0) {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
