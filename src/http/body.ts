@@ -9,10 +9,18 @@ export async function readJsonBody(
   request: IncomingMessage,
   maxBytes: number,
 ): Promise<BodyResult> {
+  const tooLarge = {
+    ok: false,
+    status: 413,
+    message: `the request body is over ${maxBytes} bytes`,
+  } as const;
   const declared = Number(request.headers['content-length']);
   // Over the cap, the rest is not read: the answer closes the connection instead.
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    return { ok: false, status: 413, message: `the request body is over ${maxBytes} bytes` };
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge;
+  if (declared > 0 && request.readableLength === declared && request.readableFlowing !== true) {
+    // The whole body came with the headers (a small POST nearly always does) and waits in the
+    // stream: taken at once, with no listener added or promise made.
+    return parsed([request.read() as Buffer]);
   }
   // Read with listeners rather than an async iterator: this runs for every POST, and the
   // iterator's promise per chunk costs more than the read.
@@ -56,9 +64,10 @@ export async function readJsonBody(
     request.on('error', onError);
     request.on('close', onClose);
   });
-  if (chunks === 'too large') {
-    return { ok: false, status: 413, message: `the request body is over ${maxBytes} bytes` };
-  }
+  return chunks === 'too large' ? tooLarge : parsed(chunks);
+}
+
+function parsed(chunks: Buffer[]): BodyResult {
   const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString(
     'utf8',
   );
