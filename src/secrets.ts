@@ -79,8 +79,20 @@ function longestFirst(secrets: readonly string[]): string[] {
   return sorted;
 }
 
+/**
+ * Names already judged: the same few field names come in every call and every result, and two
+ * regular expressions cost more than a lookup. Names come from clients and from upstream, so
+ * the memory is bounded: past it, names are judged afresh each time.
+ */
+const judged = new Map<string, boolean>();
+const MAX_JUDGED = 10_000;
+
 export function isSecretField(name: string): boolean {
-  return SNAKE.test(name) || CAMEL.test(name);
+  const known = judged.get(name);
+  if (known !== undefined) return known;
+  const secret = SNAKE.test(name) || CAMEL.test(name);
+  if (judged.size < MAX_JUDGED && name.length <= 200) judged.set(name, secret);
+  return secret;
 }
 
 /**

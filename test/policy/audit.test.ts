@@ -116,6 +116,16 @@ describe('redactArguments', () => {
     expect((redacted.list as unknown[])[50]).toBe('…(10 more)');
     expect(JSON.stringify(redacted.deep)).toContain('[too deep]');
   });
+
+  it('keeps the first 50 fields of an object, and a field named __proto__ as a field', () => {
+    const wide = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}`, i]));
+    expect(Object.keys(redactArguments(wide) as object)).toEqual(Object.keys(wide).slice(0, 50));
+
+    const sent = JSON.parse('{"__proto__": {"password": "canary-6"}, "tag": "latest"}');
+    const redacted = redactArguments(sent) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(redacted)).toBe(Object.prototype);
+    expect(JSON.stringify(redacted)).toBe('{"__proto__":{"password":"[redacted]"},"tag":"latest"}');
+  });
 });
 
 describe('the audit file', () => {
