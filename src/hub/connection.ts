@@ -140,7 +140,7 @@ export class HubConnection {
           headersTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
           bodyTimeout: budgetMs + UNDICI_TIMER_SLACK_MS,
         },
-        { budgetMs, maxBytes, signal: request.signal },
+        { budgetMs, maxBytes, signal: request.signal, head: method === 'HEAD' },
       );
     } catch (error) {
       if (error instanceof CutShort && error.cut.kind === 'too-large') {

@@ -34,6 +34,8 @@ export interface ExchangeOptions {
   maxBytes: number;
   /** The caller's cancellation. */
   signal?: Cancellation | undefined;
+  /** A HEAD request: its answer has no body, whatever its Content-Length says. */
+  head?: boolean;
 }
 
 /**
@@ -101,7 +103,10 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     if (status < 200) return;
     this.status = status;
     this.headers = headers;
-    if (Number(headers['content-length']) > this.options.maxBytes) this.tooLarge();
+    // A HEAD's Content-Length is what a GET would send: it comes with no body to refuse.
+    if (!this.options.head && Number(headers['content-length']) > this.options.maxBytes) {
+      this.tooLarge();
+    }
   }
 
   onResponseData(_controller: Controller, chunk: Buffer): void {

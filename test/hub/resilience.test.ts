@@ -197,6 +197,15 @@ describe('bounds', () => {
     expect((await client().request({ method: 'GET', path: TAG })).status).toBe(200);
   });
 
+  it('takes a HEAD whose Content-Length (what a GET would send) is over the cap', async () => {
+    hub.inject({ method: 'HEAD', path: TAG, status: 200, body: { padding: 'x'.repeat(5_000) } });
+    const capped = client({ maxResponseBytes: 2_000 });
+    const head = await capped.request({ method: 'HEAD', path: TAG });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(2_000);
+    expect(head.body).toBeUndefined();
+  });
+
   it('a Hub that never answers fails the call at its budget and leaves no socket open', async () => {
     hub.inject({ method: 'GET', path: TAG, delayMs: 60_000 });
     const started = Date.now();
