@@ -24,33 +24,19 @@ import { ALICE_ADMIN, configFor, createTestGateway } from '../helpers/harness.js
 const PAGE = 4096;
 
 /** The injected disk: bytes left on it for the audit file's inode, and writes it cut short. */
-const injected = { inode: -1, room: Number.POSITIVE_INFINITY, shortWrites: 0 };
+const injected = {
+  inode: -1,
+  room: Number.POSITIVE_INFINITY,
+  shortWrites: 0,
+  onWrite(wanted: number, written: number) {
+    if (written > 0 && written < wanted) injected.shortWrites += 1;
+  },
+};
 
 vi.mock('node:fs', async (original) => {
   const real = await original<typeof import('node:fs')>();
-  const writeSync = ((
-    fd: number,
-    data: Uint8Array | string,
-    at?: number | null,
-    ...rest: unknown[]
-  ) => {
-    if (injected.inode === -1 || real.fstatSync(fd).ino !== injected.inode) {
-      return (real.writeSync as (...args: unknown[]) => number)(fd, data, at, ...rest);
-    }
-    // A string is written whole from its start (the sink's first try); bytes from `at`.
-    const buffer = typeof data === 'string' ? Buffer.from(data) : data;
-    const offset = typeof data === 'string' ? 0 : (at ?? 0);
-    const wanted = buffer.length - offset;
-    if (injected.room <= 0) {
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
-        code: 'ENOSPC',
-      });
-    }
-    const length = Math.min(wanted, injected.room);
-    injected.room -= length;
-    if (length < wanted) injected.shortWrites += 1;
-    return real.writeSync(fd, buffer, offset, length);
-  }) as typeof real.writeSync;
+  const { writeSyncOnSmallDisk } = await import('../helpers/small-disk.js');
+  const writeSync = writeSyncOnSmallDisk(real, () => injected);
   return { ...real, default: { ...real, writeSync }, writeSync };
 });
 

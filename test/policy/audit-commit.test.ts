@@ -14,31 +14,19 @@ import { type FakeHub, startFakeHub } from '../fake-hub/index.js';
 import { ALICE_READ, configFor, createTestGateway } from '../helpers/harness.js';
 
 /** Writes to the watched file: how many, and whether the next one fails after `room` bytes. */
-const watched = { inode: -1, writes: 0, room: Number.POSITIVE_INFINITY };
+const watched = {
+  inode: -1,
+  writes: 0,
+  room: Number.POSITIVE_INFINITY,
+  onWrite() {
+    watched.writes += 1;
+  },
+};
 
 vi.mock('node:fs', async (original) => {
   const real = await original<typeof import('node:fs')>();
-  const writeSync = ((
-    fd: number,
-    data: Uint8Array | string,
-    at?: number | null,
-    ...rest: unknown[]
-  ) => {
-    if (watched.inode === -1 || real.fstatSync(fd).ino !== watched.inode) {
-      return (real.writeSync as (...args: unknown[]) => number)(fd, data, at, ...rest);
-    }
-    watched.writes += 1;
-    // A string is written whole from its start (the sink's first try); bytes from `at`.
-    const buffer = typeof data === 'string' ? Buffer.from(data) : data;
-    const offset = typeof data === 'string' ? 0 : (at ?? 0);
-    const wanted = buffer.length - offset;
-    if (watched.room <= 0) {
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    }
-    const length = Math.min(wanted, watched.room);
-    watched.room -= length;
-    return real.writeSync(fd, buffer, offset, length);
-  }) as typeof real.writeSync;
+  const { writeSyncOnSmallDisk } = await import('../helpers/small-disk.js');
+  const writeSync = writeSyncOnSmallDisk(real, () => watched);
   return { ...real, default: { ...real, writeSync }, writeSync };
 });
 
