@@ -2,7 +2,7 @@
  * One request's exchange with undici's dispatcher, answered as a status, headers and the body's
  * text: undici's dispatch handler, not its `request()`. `request()` wraps every answer in a
  * Readable stream, an AsyncResource and an AbortSignal listener, then the body is read through an
- * async iterator; on a call that reaches the Hub that was a tenth of hubgate's CPU. Here the
+ * async iterator: about a tenth of hubgate's CPU on a call that reaches the Hub. Here the
  * chunks are collected as undici hands them over, and the request is ended through undici's own
  * abort when the budget runs out, the caller cancels, or the answer passes the size cap.
  */
@@ -39,7 +39,7 @@ export interface ExchangeOptions {
 }
 
 /**
- * Sends `options` through `dispatcher` and settles once: the whole answer, a CutShort, or the
+ * Sends `request` through `dispatcher` and settles once: the whole answer, a CutShort, or the
  * error undici reported.
  */
 export function exchange(
