@@ -348,7 +348,8 @@ function cacheKey(request: HubRequest): string {
  */
 function answerBytes(response: HubResponse): number {
   let bytes = 0;
-  for (const [name, value] of Object.entries(response.headers)) bytes += name.length + value.length;
+  const { headers } = response;
+  for (const name of Object.keys(headers)) bytes += name.length + (headers[name] as string).length;
   const { body } = response;
   if (body === undefined) return bytes;
   const length = Number(response.headers['content-length']);
