@@ -123,16 +123,25 @@ export function withoutSecrets(value: unknown): unknown {
     const clean = isSecretField(key) && holdsSomething(item) ? REDACTED : withoutSecrets(item);
     if (clean !== item) {
       copy ??= { ...object };
-      // Defined, not assigned: a field named __proto__ (JSON.parse makes one) stays a field.
-      Object.defineProperty(copy, key, {
-        value: clean,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setField(copy, key, clean);
     }
   }
   return copy ?? value;
+}
+
+/**
+ * Sets a field of a copy being made: a field named `__proto__` (JSON.parse makes one) is defined,
+ * not assigned, so that it stays a field and does not become the copy's prototype.
+ */
+export function setField(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else object[key] = value;
 }
 
 function holdsSomething(value: unknown): boolean {

@@ -3,7 +3,7 @@
  * refused, however malformed, becomes a record through auditRecord().
  */
 import type { Access } from '../policy/types.js';
-import { isSecretField, REDACTED } from '../secrets.js';
+import { isSecretField, REDACTED, setField } from '../secrets.js';
 
 export type Transport = 'stdio' | 'http' | 'sse';
 
@@ -146,17 +146,11 @@ export function redactArguments(value: unknown, depth = 0): unknown {
   for (let i = 0; i < keys.length && i < MAX_ITEMS; i++) {
     const key = keys[i] as string;
     const item = (value as Record<string, unknown>)[key];
-    const name = key.length > MAX_STRING ? `${key.slice(0, MAX_STRING)}…` : key;
-    const redacted = isSecretField(key) ? REDACTED : redactArguments(item, depth + 1);
-    // A field named __proto__ (JSON.parse makes one) is defined, so that it stays a field.
-    if (name === '__proto__') {
-      Object.defineProperty(copy, name, {
-        value: redacted,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else copy[name] = redacted;
+    setField(
+      copy,
+      key.length > MAX_STRING ? `${key.slice(0, MAX_STRING)}…` : key,
+      isSecretField(key) ? REDACTED : redactArguments(item, depth + 1),
+    );
   }
   return copy;
 }
